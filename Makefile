@@ -1,0 +1,49 @@
+# Precept: the two commands that matter are `make run` and `make test`.
+SHELL := /bin/bash
+CARGO ?= cargo
+NATS_VERSION := $(shell sed -n 's/^version=//p' deploy/nats-server.lock)
+NATS_SERVER := .tools/nats-server-$(NATS_VERSION)/nats-server
+export PRECEPT_NATS_SERVER ?= $(CURDIR)/$(NATS_SERVER)
+
+.PHONY: run test bench tools ensure-postgres check-arch lint fmt clean help
+
+help:
+	@echo "make run    - build and start Precept (local nats-server, SQLite at var/precept.db, gRPC on 127.0.0.1:50051)"
+	@echo "make test   - install what the tests need, then run every test (real NATS, SQLite and PostgreSQL)"
+	@echo "make bench  - run the benchmarks (see docs/PERFORMANCE.md)"
+
+## Fetch the pinned nats-server into .tools/ (checked against deploy/nats-server.lock).
+tools:
+	@./scripts/fetch-nats-server.sh
+
+## PostgreSQL is a machine service here; start it if it is installed but stopped.
+ensure-postgres:
+	@./scripts/ensure-postgres.sh
+
+run: tools
+	@mkdir -p var
+	$(CARGO) run --release -p precept-server --bin precept -- serve
+
+test: tools ensure-postgres check-arch
+	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
+		$(CARGO) nextest run --workspace --profile ci; \
+	else \
+		$(CARGO) test --workspace; \
+	fi
+
+bench: tools
+	$(CARGO) run --release -p precept-bench -- eventstore $(BENCH_ARGS)
+
+## precept-domain must stay free of I/O crates (docs/ARCHITECTURE.md).
+check-arch:
+	@./scripts/check-arch.sh
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	rm -rf var target

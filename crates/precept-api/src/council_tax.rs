@@ -1,0 +1,369 @@
+//! The `precept.v1.CouncilTaxAccounts` service.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use precept_app::{
+    Actor, AggregateStore, BalanceQueries, CommandHandler, CommandOutcome, Fingerprint, RequestId,
+    RequestMeta,
+};
+use precept_domain::account::{
+    AccountCommand, CouncilTaxAccount, OpenAccount, PaymentMethod as DomainMethod,
+    PaymentReference, PostPayment,
+};
+use precept_domain::{AccountId, CouncilCode, PartyId, PaymentId, Pence, Uprn};
+use prost::Message;
+use sha2::{Digest, Sha256};
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use crate::proto::council_tax_accounts_server::CouncilTaxAccounts;
+use crate::proto::{
+    AccountBalance, CommitReceipt, GetAccountBalanceRequest, OpenAccountRequest,
+    OpenAccountResponse, PaymentMethod, PostPaymentRequest, PostPaymentResponse,
+};
+use crate::status;
+use crate::validate::Violations;
+
+/// Response metadata key set to "true" when an answer replays an earlier identical request.
+pub const REPLAYED_HEADER: &str = "x-precept-replayed";
+
+/// Request metadata key naming the calling client (until credentials arrive with issue 8).
+pub const ACTOR_HEADER: &str = "x-precept-actor";
+
+/// Namespace for account ids derived from request ids (a fixed, random UUID).
+const ACCOUNT_ID_NAMESPACE: Uuid = Uuid::from_u128(0x5d0c_8f3e_2b7a_4c1d_9e6f_0a1b_2c3d_4e5f);
+
+/// The service, over a command handler and the balance queries.
+pub struct CouncilTaxService<S, Q> {
+    handler: Arc<CommandHandler<CouncilTaxAccount, S>>,
+    queries: Arc<Q>,
+    councils: Arc<HashSet<CouncilCode>>,
+}
+
+impl<S, Q> CouncilTaxService<S, Q> {
+    /// A service for the partnership's `councils`.
+    pub fn new(
+        handler: Arc<CommandHandler<CouncilTaxAccount, S>>,
+        queries: Arc<Q>,
+        councils: HashSet<CouncilCode>,
+    ) -> Self {
+        CouncilTaxService {
+            handler,
+            queries,
+            councils: Arc::new(councils),
+        }
+    }
+}
+
+/// A digest of the request, binding a request id to one request's content.
+fn fingerprint(method: &str, request: &impl Message) -> Fingerprint {
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_bytes());
+    hasher.update(request.encode_to_vec());
+    let digest = hasher.finalize();
+    Fingerprint(
+        digest
+            .iter()
+            .take(16)
+            .map(|byte| format!("{byte:02x}"))
+            .collect(),
+    )
+}
+
+fn actor<T>(request: &Request<T>, violations: &mut Violations) -> Option<Actor> {
+    match request
+        .metadata()
+        .get(ACTOR_HEADER)
+        .map(|value| value.to_str())
+    {
+        None => Some(Actor::parse("anonymous").expect("a constant, valid actor")),
+        Some(Ok(text)) => violations.check(ACTOR_HEADER, Actor::parse(text)),
+        Some(Err(_)) => {
+            violations.add(ACTOR_HEADER, "must be ASCII");
+            None
+        }
+    }
+}
+
+fn uuid_or_new(violations: &mut Violations, field: &str, text: &str) -> Option<Uuid> {
+    if text.is_empty() {
+        return Some(Uuid::new_v4());
+    }
+    violations.check(field, Uuid::try_parse(text).map_err(|_| "must be a UUID"))
+}
+
+fn receipt(outcome: &CommandOutcome) -> CommitReceipt {
+    CommitReceipt {
+        sequence: outcome.commit.sequence,
+        version: outcome.commit.version,
+    }
+}
+
+fn answer<T>(message: T, outcome: &CommandOutcome) -> Response<T> {
+    let mut response = Response::new(message);
+    if outcome.replayed {
+        response.metadata_mut().insert(
+            REPLAYED_HEADER,
+            tonic::metadata::MetadataValue::from_static("true"),
+        );
+    }
+    response
+}
+
+fn payment_method(violations: &mut Violations, value: i32) -> Option<DomainMethod> {
+    match PaymentMethod::try_from(value) {
+        Ok(PaymentMethod::DirectDebit) => Some(DomainMethod::DirectDebit),
+        Ok(PaymentMethod::Card) => Some(DomainMethod::Card),
+        Ok(PaymentMethod::BankTransfer) => Some(DomainMethod::BankTransfer),
+        Ok(PaymentMethod::Paypoint) => Some(DomainMethod::PayPoint),
+        Ok(PaymentMethod::Cheque) => Some(DomainMethod::Cheque),
+        Ok(PaymentMethod::Cash) => Some(DomainMethod::Cash),
+        Ok(PaymentMethod::Unspecified) | Err(_) => {
+            violations.add("method", "must be a payment method other than UNSPECIFIED");
+            None
+        }
+    }
+}
+
+/// A parsed, valid request: where it goes, what it asks, and who asked.
+struct Parsed<C> {
+    council: CouncilCode,
+    account_id: AccountId,
+    command: C,
+    meta: RequestMeta,
+}
+
+impl<S, Q> CouncilTaxService<S, Q> {
+    fn parse_meta(
+        &self,
+        violations: &mut Violations,
+        request_id: &str,
+        correlation_id: &str,
+        actor: Option<Actor>,
+        fingerprint: Fingerprint,
+    ) -> Option<RequestMeta> {
+        let request_id = violations
+            .required("request_id", request_id)
+            .and_then(|id| violations.check("request_id", RequestId::parse(id)));
+        let correlation_id = uuid_or_new(violations, "correlation_id", correlation_id);
+        Some(RequestMeta {
+            request_id: request_id?,
+            correlation_id: correlation_id?,
+            causation_id: None,
+            actor: actor?,
+            fingerprint,
+        })
+    }
+
+    fn parse_open(
+        &self,
+        request: &Request<OpenAccountRequest>,
+    ) -> Result<Parsed<OpenAccount>, Status> {
+        let mut v = Violations::default();
+        let actor = actor(request, &mut v);
+        let body = request.get_ref();
+        let council = v.council("council", &body.council, &self.councils);
+        let meta = self.parse_meta(
+            &mut v,
+            &body.request_id,
+            &body.correlation_id,
+            actor,
+            fingerprint("OpenAccount", body),
+        );
+        let account_id = if body.account_id.is_empty() {
+            council.as_ref().zip(meta.as_ref()).map(|(council, meta)| {
+                let name = format!("{council}:{}", meta.request_id);
+                AccountId::from_uuid(Uuid::new_v5(&ACCOUNT_ID_NAMESPACE, name.as_bytes()))
+                    .expect("v5 UUIDs are never nil")
+            })
+        } else {
+            v.check("account_id", AccountId::parse(&body.account_id))
+        };
+        let property = v
+            .required("uprn", &body.uprn)
+            .and_then(|uprn| v.check("uprn", Uprn::parse(uprn)));
+        let liability_start = v.date("liability_start", &body.liability_start);
+        let mut parties = Vec::with_capacity(body.liable_party_ids.len());
+        if body.liable_party_ids.is_empty() {
+            v.add("liable_party_ids", "at least one liable party is required");
+        }
+        for (index, party) in body.liable_party_ids.iter().enumerate() {
+            if let Some(party) =
+                v.check(&format!("liable_party_ids[{index}]"), PartyId::parse(party))
+            {
+                parties.push(party);
+            }
+        }
+        v.finish()?;
+        let (Some(council), Some(account_id), Some(meta), Some(property), Some(liability_start)) =
+            (council, account_id, meta, property, liability_start)
+        else {
+            unreachable!("every None above recorded a violation, so finish() returned early");
+        };
+        let command = OpenAccount {
+            property,
+            liability_start,
+            liable_parties: parties,
+            balance_brought_forward_pence: Pence::new(body.balance_brought_forward_pence),
+        };
+        Ok(Parsed {
+            council,
+            account_id,
+            command,
+            meta,
+        })
+    }
+
+    fn parse_payment(
+        &self,
+        request: &Request<PostPaymentRequest>,
+    ) -> Result<Parsed<PostPayment>, Status> {
+        let mut v = Violations::default();
+        let actor = actor(request, &mut v);
+        let body = request.get_ref();
+        let council = v.council("council", &body.council, &self.councils);
+        let meta = self.parse_meta(
+            &mut v,
+            &body.request_id,
+            &body.correlation_id,
+            actor,
+            fingerprint("PostPayment", body),
+        );
+        let account_id = v
+            .required("account_id", &body.account_id)
+            .and_then(|id| v.check("account_id", AccountId::parse(id)));
+        let payment_id = v
+            .required("payment_id", &body.payment_id)
+            .and_then(|id| v.check("payment_id", PaymentId::parse(id)));
+        if body.amount_pence <= 0 {
+            v.add("amount_pence", "must be positive");
+        }
+        let method = payment_method(&mut v, body.method);
+        let reference = v.check("reference", PaymentReference::parse(&body.reference));
+        let received_on = v.date("received_on", &body.received_on);
+        v.finish()?;
+        let (
+            Some(council),
+            Some(meta),
+            Some(account_id),
+            Some(payment_id),
+            Some(method),
+            Some(reference),
+            Some(received_on),
+        ) = (
+            council,
+            meta,
+            account_id,
+            payment_id,
+            method,
+            reference,
+            received_on,
+        )
+        else {
+            unreachable!("every None above recorded a violation, so finish() returned early");
+        };
+        let command = PostPayment {
+            payment_id,
+            amount_pence: Pence::new(body.amount_pence),
+            method,
+            reference,
+            received_on,
+        };
+        Ok(Parsed {
+            council,
+            account_id,
+            command,
+            meta,
+        })
+    }
+}
+
+#[tonic::async_trait]
+impl<S, Q> CouncilTaxAccounts for CouncilTaxService<S, Q>
+where
+    S: AggregateStore<CouncilTaxAccount>,
+    Q: BalanceQueries,
+{
+    #[tracing::instrument(skip_all, fields(council = %request.get_ref().council, request_id = %request.get_ref().request_id))]
+    async fn open_account(
+        &self,
+        request: Request<OpenAccountRequest>,
+    ) -> Result<Response<OpenAccountResponse>, Status> {
+        let parsed = self.parse_open(&request)?;
+        let outcome = self
+            .handler
+            .execute(
+                &parsed.council,
+                &parsed.account_id,
+                AccountCommand::OpenAccount(parsed.command),
+                &parsed.meta,
+            )
+            .await
+            .map_err(status::account_command)?;
+        let response = OpenAccountResponse {
+            account_id: parsed.account_id.to_string(),
+            commit: Some(receipt(&outcome)),
+        };
+        Ok(answer(response, &outcome))
+    }
+
+    #[tracing::instrument(skip_all, fields(council = %request.get_ref().council, account_id = %request.get_ref().account_id, request_id = %request.get_ref().request_id))]
+    async fn post_payment(
+        &self,
+        request: Request<PostPaymentRequest>,
+    ) -> Result<Response<PostPaymentResponse>, Status> {
+        let parsed = self.parse_payment(&request)?;
+        let outcome = self
+            .handler
+            .execute(
+                &parsed.council,
+                &parsed.account_id,
+                AccountCommand::PostPayment(parsed.command),
+                &parsed.meta,
+            )
+            .await
+            .map_err(status::account_command)?;
+        Ok(answer(
+            PostPaymentResponse {
+                commit: Some(receipt(&outcome)),
+            },
+            &outcome,
+        ))
+    }
+
+    async fn get_account_balance(
+        &self,
+        request: Request<GetAccountBalanceRequest>,
+    ) -> Result<Response<AccountBalance>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let council = v.council("council", &body.council, &self.councils);
+        let account_id = v
+            .required("account_id", &body.account_id)
+            .and_then(|id| v.check("account_id", AccountId::parse(id)));
+        v.finish()?;
+        let (Some(council), Some(account_id)) = (council, account_id) else {
+            unreachable!("every None above recorded a violation, so finish() returned early");
+        };
+        let view = self
+            .queries
+            .account_balance(&council, &account_id, body.min_sequence)
+            .await
+            .map_err(status::query_error)?
+            .ok_or_else(|| {
+                Status::not_found(format!("no account {account_id} in council {council}"))
+            })?;
+        Ok(Response::new(AccountBalance {
+            council: view.council,
+            account_id: view.account_id,
+            uprn: view.uprn.to_string(),
+            liability_start: view.liability_start,
+            liable_party_count: view.liable_parties,
+            balance_owed_pence: view.balance_owed_pence,
+            payments_count: view.payments_count,
+            version: view.version,
+            as_of_sequence: view.as_of_sequence,
+        }))
+    }
+}

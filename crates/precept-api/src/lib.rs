@@ -1,0 +1,21 @@
+//! Precept's gRPC edge: the tonic services and the code generated from `proto/`.
+//!
+//! What this is: conversion between protobuf messages and domain/application types,
+//! field-level validation of every input ([`validate`]), and the single mapping from errors
+//! to gRPC statuses ([`status`]).
+//! What this is not: business logic (precept-domain decides) or storage (reached only through
+//! precept-app's ports). Protobuf types never leave this crate except to the binary's clients.
+
+pub mod council_tax;
+pub mod status;
+pub mod validate;
+
+/// Code generated from `proto/precept/v1`.
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod proto {
+    tonic::include_proto!("precept.v1");
+}
+
+/// The encoded descriptor set of every Precept proto file, for server reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/precept_descriptor.bin"));

@@ -1,0 +1,28 @@
+//! The application layer: command handling, and the ports the adapters implement.
+//!
+//! What this is: [`CommandHandler`] (load, decide, append with optimistic concurrency, retry,
+//! idempotency by request id) and the traits it drives: [`AggregateStore`] for streams,
+//! [`CommitFeed`] for projectors, [`Clock`] for instants.
+//! What this is not: a driver. Nothing here knows NATS, SQL or gRPC; precept-eventstore and
+//! precept-projections implement the ports and precept-server wires them together.
+
+mod cache;
+mod clock;
+mod error;
+mod feed;
+mod handler;
+mod meta;
+mod query;
+mod store;
+
+pub use cache::AggregateCache;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{CommandError, StoreError};
+pub use feed::{CommitFeed, FeedCommit, FeedError, FeedEvents, FeedSource};
+pub use handler::{CommandHandler, CommandOutcome, HandlerConfig, HandlerStats};
+pub use meta::{
+    Actor, CommitOutcome, Fingerprint, MetaError, RecordedRequest, RequestId, RequestLog,
+    RequestMeta,
+};
+pub use query::{BalanceQueries, BalanceView, QueryError};
+pub use store::{AggregateStore, AppendOutcome, Loaded, NewCommit, StreamPosition};

@@ -1,0 +1,80 @@
+//! Stored encodings: the long-lived contract between Precept and its history.
+//!
+//! Every message in a council stream is one commit, encoded as a [`CommitEnvelopeV1`] in
+//! JSON. Each event inside names its type and schema version; the payload of each version is a
+//! hand-written DTO in this module, converted to and from the domain type by hand, so the
+//! domain can evolve without rewriting history.
+//!
+//! Rules (STYLE §7): add fields only with defaults; never rename or reuse a field; a new
+//! meaning is a new event type or schema version; old versions keep decoding (upcast here).
+//! Every shipped encoding has a golden test whose text never changes.
+
+pub mod account_v1;
+mod envelope;
+
+pub use envelope::{
+    COMMIT_ENCODING_V1, CommitEnvelopeV1, DecodedCommit, EncodedEvent, decode_commit,
+};
+
+use precept_app::RequestLog;
+use precept_app::StreamPosition;
+use precept_domain::AggregateKind;
+
+/// Why stored bytes could not be turned back into domain values.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// Not the JSON shape expected.
+    #[error("malformed {what}: {source}")]
+    Malformed {
+        /// What was being decoded.
+        what: &'static str,
+        /// The parser's complaint.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An encoding or event type this build does not know.
+    #[error("unknown {what} {name:?} version {version}")]
+    Unknown {
+        /// Envelope, event or snapshot.
+        what: &'static str,
+        /// Its type name.
+        name: String,
+        /// Its schema version.
+        version: u32,
+    },
+    /// Decoded, but a value inside is not valid (an id, an amount, a reference).
+    #[error("invalid field {field}")]
+    InvalidField {
+        /// The field.
+        field: &'static str,
+    },
+}
+
+/// An aggregate kind whose events and snapshots this adapter knows how to store.
+pub trait StoredAggregate: AggregateKind {
+    /// Encodes one event (its type name, schema version and payload).
+    fn encode_event(event: &Self::Event) -> EncodedEvent;
+
+    /// Decodes one event of any shipped schema version, upcasting older ones.
+    ///
+    /// # Errors
+    /// [`DecodeError`].
+    fn decode_event(event: &EncodedEvent) -> Result<Self::Event, DecodeError>;
+
+    /// Parses an aggregate id from its subject token.
+    ///
+    /// # Errors
+    /// [`DecodeError::InvalidField`].
+    fn parse_id(text: &str) -> Result<Self::Id, DecodeError>;
+
+    /// Encodes a snapshot of the state (with the position and request log alongside).
+    fn encode_snapshot(
+        state: &Self::State,
+        position: StreamPosition,
+        requests: &RequestLog,
+    ) -> Vec<u8>;
+
+    /// Decodes a snapshot; `None` for an encoding this build does not know (the caller then
+    /// rebuilds from events, so an old snapshot never blocks a load).
+    fn decode_snapshot(bytes: &[u8]) -> Option<(Self::State, StreamPosition, RequestLog)>;
+}

@@ -1,0 +1,192 @@
+//! Durable, resumable subscriptions for projectors: one pull consumer per council and projector.
+//!
+//! The projector's own checkpoint (stored with its rows) is the truth about where it is. On
+//! open, the durable consumer is reused if it stopped cleanly at that checkpoint, and
+//! recreated from the checkpoint otherwise (a rebuilt database, a crash between the SQL commit
+//! and the acknowledgement, or messages left in flight by a projector that died). In-flight work is bounded by `max_ack_pending` and by the
+//! batch size; acknowledgement is cumulative (`AckPolicy::All`): one ack per batch.
+
+use std::time::Duration;
+
+use async_nats::jetstream::{self, consumer};
+use futures::{FutureExt, StreamExt};
+use precept_app::{CommitFeed, FeedCommit, FeedError, FeedEvents, FeedSource};
+use precept_domain::CouncilCode;
+use precept_domain::account::CouncilTaxAccount;
+use precept_domain::aggregate::AggregateKind;
+
+use crate::codec::{DecodedCommit, StoredAggregate, decode_commit};
+use crate::store::JetStreamEventStore;
+
+/// Unacknowledged messages a projector may hold; bounds memory and redelivery after a crash.
+pub const FEED_ACK_PENDING_MAX: i64 = 20_000;
+
+/// Opens projector feeds on the store's council streams.
+#[derive(Clone)]
+pub struct JetStreamFeedSource {
+    store: JetStreamEventStore,
+}
+
+impl JetStreamFeedSource {
+    /// Feeds over `store`'s connection.
+    pub fn new(store: JetStreamEventStore) -> Self {
+        JetStreamFeedSource { store }
+    }
+}
+
+fn unavailable(error: impl std::fmt::Display) -> FeedError {
+    FeedError::Unavailable(error.to_string())
+}
+
+impl FeedSource for JetStreamFeedSource {
+    type Feed = JetStreamFeed;
+
+    async fn open(
+        &self,
+        council: &CouncilCode,
+        projector: &str,
+        after_sequence: u64,
+    ) -> Result<JetStreamFeed, FeedError> {
+        let stream = self
+            .store
+            .stream(council.as_str())
+            .await
+            .map_err(unavailable)?;
+        let durable = format!("projector-{projector}");
+        // Reuse the consumer only after a clean stop: acknowledged exactly up to the checkpoint
+        // and nothing delivered beyond it. Messages handed to a projector that died would
+        // otherwise wait out `ack_wait` before being redelivered.
+        let reusable = match stream.consumer_info(&durable).await {
+            Ok(info) => {
+                info.ack_floor.stream_sequence == after_sequence
+                    && info.delivered.stream_sequence == after_sequence
+            }
+            Err(_) => false,
+        };
+        if !reusable {
+            // Deleting a consumer forgets a position, never an event (streams deny delete).
+            let _ = stream.delete_consumer(&durable).await;
+            let config = consumer::pull::Config {
+                durable_name: Some(durable.clone()),
+                description: Some(format!("read model projector {projector}")),
+                deliver_policy: if after_sequence == 0 {
+                    consumer::DeliverPolicy::All
+                } else {
+                    consumer::DeliverPolicy::ByStartSequence {
+                        start_sequence: after_sequence + 1,
+                    }
+                },
+                ack_policy: consumer::AckPolicy::All,
+                ack_wait: Duration::from_secs(60),
+                max_ack_pending: FEED_ACK_PENDING_MAX,
+                ..Default::default()
+            };
+            stream.create_consumer(config).await.map_err(unavailable)?;
+        }
+        let consumer: consumer::PullConsumer =
+            stream.get_consumer(&durable).await.map_err(unavailable)?;
+        let messages = consumer
+            .stream()
+            .max_messages_per_batch(1_000)
+            .heartbeat(Duration::from_secs(5))
+            .expires(Duration::from_secs(30))
+            .messages()
+            .await
+            .map_err(unavailable)?;
+        Ok(JetStreamFeed {
+            messages,
+            last: None,
+        })
+    }
+
+    async fn last_sequence(&self, council: &CouncilCode) -> Result<u64, FeedError> {
+        let stream = self
+            .store
+            .stream(council.as_str())
+            .await
+            .map_err(unavailable)?;
+        let info = stream.get_info().await.map_err(unavailable)?;
+        Ok(info.state.last_sequence)
+    }
+}
+
+/// One projector's subscription to one council stream.
+pub struct JetStreamFeed {
+    messages: consumer::pull::Stream,
+    last: Option<jetstream::Message>,
+}
+
+impl JetStreamFeed {
+    fn decode(message: &jetstream::Message) -> Result<FeedCommit, FeedError> {
+        let sequence = message.info().map_err(unavailable)?.stream_sequence;
+        let corrupt = |reason: String| FeedError::Corrupt { sequence, reason };
+        let DecodedCommit { envelope, .. } = decode_commit(sequence, &message.payload)
+            .map_err(|error| corrupt(error.to_string()))?;
+        let council =
+            CouncilCode::parse(&envelope.council).map_err(|error| corrupt(error.to_string()))?;
+        let events = match envelope.kind.as_str() {
+            CouncilTaxAccount::KIND => FeedEvents::CouncilTaxAccount(
+                envelope
+                    .events
+                    .iter()
+                    .map(CouncilTaxAccount::decode_event)
+                    .collect::<Result<_, _>>()
+                    .map_err(|error| corrupt(error.to_string()))?,
+            ),
+            other => return Err(corrupt(format!("unknown aggregate kind {other:?}"))),
+        };
+        Ok(FeedCommit {
+            council,
+            sequence,
+            kind: envelope.kind,
+            aggregate_id: envelope.aggregate_id,
+            first_version: envelope.first_version,
+            recorded_at: envelope.recorded_at,
+            effective_date: envelope.effective_date,
+            events,
+        })
+    }
+}
+
+impl CommitFeed for JetStreamFeed {
+    async fn next_batch(
+        &mut self,
+        batch_max: usize,
+        idle: Duration,
+    ) -> Result<Vec<FeedCommit>, FeedError> {
+        let first = match tokio::time::timeout(idle, self.messages.next()).await {
+            Err(_elapsed) => return Ok(Vec::new()),
+            Ok(None) => return Err(FeedError::Unavailable("subscription ended".into())),
+            Ok(Some(message)) => message.map_err(unavailable)?,
+        };
+        let mut batch = vec![Self::decode(&first)?];
+        let mut last = first;
+        // Take what has already arrived, without waiting: batches grow under load and stay
+        // small (low latency) when the system is quiet.
+        while batch.len() < batch_max {
+            match self.messages.next().now_or_never() {
+                Some(Some(message)) => {
+                    let message = message.map_err(unavailable)?;
+                    batch.push(Self::decode(&message)?);
+                    last = message;
+                }
+                Some(None) | None => break,
+            }
+        }
+        self.last = Some(last);
+        Ok(batch)
+    }
+
+    async fn ack_through(&mut self, sequence: u64) -> Result<(), FeedError> {
+        let Some(message) = self.last.take() else {
+            return Ok(());
+        };
+        let last_sequence = message.info().map_err(unavailable)?.stream_sequence;
+        debug_assert_eq!(
+            last_sequence, sequence,
+            "projectors acknowledge whole batches"
+        );
+        // AckPolicy::All: acknowledging the batch's last message acknowledges all before it.
+        message.double_ack().await.map_err(unavailable)
+    }
+}

@@ -1,0 +1,42 @@
+//! Precept's event store on NATS JetStream.
+//!
+//! What this is: the adapter that implements precept-app's ports over JetStream
+//! ([`JetStreamEventStore`] for the command path, [`JetStreamFeedSource`] for projectors), the
+//! `eventually` core traits ([`eventually::CouncilStreams`]), the stored encodings
+//! ([`codec`]), and a supervisor for a local nats-server ([`embedded`]).
+//! What this is not: business rules (precept-domain) or read models (precept-projections);
+//! it knows nothing about either beyond the event types it encodes.
+//!
+//! Layout on the server (see docs/ARCHITECTURE.md):
+//! - one stream per council, `PRECEPT_<COUNCIL>`, subjects `precept.<council>.<kind>.<id>`;
+//!   partnership-wide aggregates in `PRECEPT_PARTNERSHIP`;
+//! - one message per commit, carrying all of a command's events (atomic by construction);
+//! - streams deny delete and purge: history is append-only;
+//! - snapshots in the KV bucket `precept_snapshots`.
+
+mod classify;
+pub mod codec;
+mod config;
+pub mod embedded;
+pub mod eventually;
+mod feed;
+mod layout;
+mod load;
+mod snapshot;
+mod store;
+
+pub use config::{EventStoreConfig, StorageKind};
+pub use feed::{JetStreamFeed, JetStreamFeedSource};
+pub use layout::{PARTNERSHIP_CODE, partnership_stream, stream_name, subject};
+pub use store::JetStreamEventStore;
+
+/// Converts a `u64` sequence or version to the `u32` that `eventually` uses, failing loudly.
+///
+/// # Errors
+/// [`precept_app::StoreError::SequenceOverflow`] past `u32::MAX`.
+pub fn to_u32(value: u64) -> Result<u32, precept_app::StoreError> {
+    u32::try_from(value).map_err(|_| precept_app::StoreError::SequenceOverflow {
+        value,
+        target: "u32",
+    })
+}

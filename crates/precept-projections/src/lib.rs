@@ -1,0 +1,17 @@
+//! Read models: SQL tables folded from the event feed, and the queries that read them.
+//!
+//! What this is: pure fold functions (`fn apply(row, event) -> row`, see [`balances`]), a
+//! [`ReadStore`] that writes a batch of folded rows **and** the projector's checkpoint in one
+//! transaction (SQLite by default, PostgreSQL in production), and the [`Projector`] loop that
+//! drives a feed into it.
+//! What this is not: the truth. Read models are disposable and rebuildable from the streams;
+//! nothing here is ever read by the command path.
+
+pub mod balances;
+mod projector;
+mod queries;
+mod read_store;
+
+pub use projector::{Progress, Projector, ProjectorConfig, ProjectorError};
+pub use queries::AccountBalanceQueries;
+pub use read_store::{Backend, ReadStore, ReadStoreError};

@@ -1,0 +1,78 @@
+//! [`AccountBalanceQueries`]: the read-side port over the account-balance read model.
+
+use std::time::Duration;
+
+use precept_app::{BalanceQueries, BalanceView, QueryError};
+use precept_domain::{AccountId, CouncilCode};
+
+use crate::balances::BalanceRow;
+use crate::projector::Progress;
+use crate::read_store::ReadStore;
+
+/// Answers balance queries, waiting for the projector when asked to read a recent write.
+#[derive(Clone)]
+pub struct AccountBalanceQueries {
+    store: ReadStore,
+    progress: Progress,
+    wait_max: Duration,
+}
+
+impl AccountBalanceQueries {
+    /// Queries on `store`, with `progress` from the projector writing it.
+    pub fn new(store: ReadStore, progress: Progress, wait_max: Duration) -> Self {
+        AccountBalanceQueries {
+            store,
+            progress,
+            wait_max,
+        }
+    }
+}
+
+fn view(row: BalanceRow) -> BalanceView {
+    let unsigned =
+        |value: i64| u64::try_from(value).expect("counts and sequences are written non-negative");
+    BalanceView {
+        council: row.council,
+        account_id: row.account_id,
+        uprn: unsigned(row.uprn),
+        liability_start: row.liability_start,
+        liable_parties: u32::try_from(row.liable_parties).expect("at most 16 liable parties"),
+        balance_owed_pence: row.balance_owed_pence,
+        payments_count: unsigned(row.payments_count),
+        version: unsigned(row.version),
+        as_of_sequence: unsigned(row.last_sequence),
+    }
+}
+
+impl BalanceQueries for AccountBalanceQueries {
+    async fn account_balance(
+        &self,
+        council: &CouncilCode,
+        account_id: &AccountId,
+        min_sequence: u64,
+    ) -> Result<Option<BalanceView>, QueryError> {
+        if min_sequence > 0 {
+            let mut progress = self.progress.get(council).cloned().ok_or_else(|| {
+                QueryError::Unavailable(format!("no projector for council {council}"))
+            })?;
+            let waited = tokio::time::timeout(
+                self.wait_max,
+                progress.wait_for(|reached| *reached >= min_sequence),
+            )
+            .await
+            .map(|result| result.is_ok());
+            if waited != Ok(true) {
+                return Err(QueryError::NotCaughtUp {
+                    wanted: min_sequence,
+                    reached: *progress.borrow(),
+                });
+            }
+        }
+        let row = self
+            .store
+            .account_balance(council.as_str(), &account_id.to_string())
+            .await
+            .map_err(|error| QueryError::Unavailable(error.to_string()))?;
+        Ok(row.map(view))
+    }
+}

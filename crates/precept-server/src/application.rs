@@ -1,0 +1,184 @@
+//! [`Application`]: build every component from [`Settings`], serve, shut down cleanly.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use precept_api::council_tax::CouncilTaxService;
+use precept_api::proto::council_tax_accounts_server::CouncilTaxAccountsServer;
+use precept_app::{CommandHandler, HandlerConfig, SystemClock};
+use precept_domain::account::CouncilTaxAccount;
+use precept_eventstore::embedded::{NatsServerOptions, NatsServerProcess};
+use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
+use precept_projections::balances::PROJECTOR;
+use precept_projections::{AccountBalanceQueries, Projector, ProjectorConfig, ReadStore};
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+
+use crate::settings::{NatsSettings, Settings};
+
+/// A built service, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    nats_server: Option<NatsServerProcess>,
+    nats_url: String,
+    store: JetStreamEventStore,
+    read_store: ReadStore,
+    projector: Option<Projector>,
+    service: CouncilTaxService<JetStreamEventStore, AccountBalanceQueries>,
+}
+
+impl Application {
+    /// Starts (or connects to) NATS, ensures the streams, migrates the read model, starts the
+    /// projector and binds the gRPC listener.
+    ///
+    /// # Errors
+    /// Any component that cannot start; the message says which and how to fix it.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let (nats_server, nats_url) = match &settings.nats {
+            NatsSettings::External { url } => (None, url.clone()),
+            NatsSettings::Embedded {
+                binary,
+                store_dir,
+                port,
+            } => {
+                let options = NatsServerOptions {
+                    port: *port,
+                    ..NatsServerOptions::new(binary.clone(), store_dir.clone())
+                };
+                let server = NatsServerProcess::start(options)
+                    .await
+                    .context("starting the local nats-server")?;
+                let url = server.url();
+                (Some(server), url)
+            }
+        };
+        let client = async_nats::ConnectOptions::new()
+            .name("precept")
+            .connect(&nats_url)
+            .await
+            .with_context(|| format!("connecting to NATS at {nats_url}"))?;
+        let config = EventStoreConfig {
+            duplicate_window: settings.duplicate_window,
+            replicas: settings.replicas,
+            ..EventStoreConfig::default()
+        };
+        let request_retention = config.request_retention;
+        let store = JetStreamEventStore::connect(client, config, Arc::new(SystemClock)).await?;
+        store
+            .ensure_streams(&settings.councils)
+            .await
+            .context("creating the council streams")?;
+        let read_store = ReadStore::connect(&settings.database_url)
+            .await
+            .with_context(|| "opening the read-model database (PRECEPT_DATABASE_URL)".to_owned())?;
+        let feeds = Arc::new(JetStreamFeedSource::new(store.clone()));
+        let projector = if settings.run_projectors {
+            Some(
+                Projector::start(
+                    feeds,
+                    read_store.clone(),
+                    &settings.councils,
+                    ProjectorConfig::new(PROJECTOR),
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        let progress = projector
+            .as_ref()
+            .map(|projector| projector.progress().clone())
+            .unwrap_or_default();
+        let queries =
+            AccountBalanceQueries::new(read_store.clone(), progress, settings.read_wait_max);
+        let handler_config = HandlerConfig {
+            cache_capacity: settings.cache_capacity,
+            idempotency_retention: request_retention,
+            ..HandlerConfig::default()
+        };
+        let handler =
+            CommandHandler::new(CouncilTaxAccount, Arc::new(store.clone()), handler_config);
+        let councils: HashSet<_> = settings.councils.iter().cloned().collect();
+        let service = CouncilTaxService::new(Arc::new(handler), Arc::new(queries), councils);
+        let listener = TcpListener::bind(settings.grpc_addr)
+            .await
+            .with_context(|| {
+                format!(
+                    "binding gRPC to {} (is another precept running?)",
+                    settings.grpc_addr
+                )
+            })?;
+        Ok(Application {
+            listener,
+            nats_server,
+            nats_url,
+            store,
+            read_store,
+            projector,
+            service,
+        })
+    }
+
+    /// The address gRPC is served on.
+    ///
+    /// # Errors
+    /// If the socket cannot report its address.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The NATS URL in use (the embedded server's, when Precept started one).
+    pub fn nats_url(&self) -> &str {
+        &self.nats_url
+    }
+
+    /// The event store, for tests that inspect streams.
+    pub fn event_store(&self) -> &JetStreamEventStore {
+        &self.store
+    }
+
+    /// Serves until `shutdown` completes, then stops taking requests, lets the projector
+    /// finish its batch (checkpoint written with its rows), closes the database and stops the
+    /// embedded nats-server.
+    ///
+    /// # Errors
+    /// If the gRPC server fails.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
+        let (health_reporter, health_service) = tonic_health::server::health_reporter();
+        health_reporter
+            .set_serving::<CouncilTaxAccountsServer<CouncilTaxService<JetStreamEventStore, AccountBalanceQueries>>>()
+            .await;
+        let reflection = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1()
+            .context("building the reflection service")?;
+        let reflection_alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1alpha()
+            .context("building the reflection service")?;
+        let served = tonic::transport::Server::builder()
+            .add_service(health_service)
+            .add_service(reflection)
+            .add_service(reflection_alpha)
+            .add_service(CouncilTaxAccountsServer::new(self.service))
+            .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
+            .await;
+        tracing::info!("shutting down: flushing projector checkpoints");
+        if let Some(projector) = self.projector {
+            projector.shutdown().await;
+        }
+        self.read_store.close().await;
+        if let Some(server) = self.nats_server {
+            server
+                .stop()
+                .await
+                .context("stopping the local nats-server")?;
+        }
+        served.context("gRPC server failed")
+    }
+}

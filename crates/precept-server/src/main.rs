@@ -1,0 +1,165 @@
+//! `precept`: the Revenues and Benefits shared-service back end.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use precept_domain::CouncilCode;
+use precept_server::telemetry::{self, LogFormat};
+use precept_server::{Application, NatsSettings, Settings};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "precept",
+    version,
+    about = "Event-sourced Revenues and Benefits back end for shared services"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Log filter, e.g. `info` or `precept=debug,info`.
+    #[arg(long, env = "PRECEPT_LOG", default_value = "info", global = true)]
+    log: String,
+    /// Log format.
+    #[arg(
+        long,
+        env = "PRECEPT_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty",
+        global = true
+    )]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the gRPC API (with projectors) until Ctrl-C.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// gRPC listen address.
+    #[arg(long, env = "PRECEPT_GRPC_ADDR", default_value = "127.0.0.1:50051")]
+    grpc_addr: SocketAddr,
+    /// NATS server or cluster URL; when unset, Precept starts and manages a local nats-server.
+    #[arg(long, env = "PRECEPT_NATS_URL")]
+    nats_url: Option<String>,
+    /// The nats-server binary for the local server.
+    #[arg(
+        long,
+        env = "PRECEPT_NATS_SERVER",
+        default_value = ".tools/nats-server-2.15.1/nats-server"
+    )]
+    nats_server: PathBuf,
+    /// Where the local nats-server keeps JetStream data.
+    #[arg(long, env = "PRECEPT_NATS_STORE_DIR", default_value = "var/nats")]
+    nats_store_dir: PathBuf,
+    /// Client port of the local nats-server (0: any free port).
+    #[arg(long, env = "PRECEPT_NATS_PORT", default_value_t = 4333)]
+    nats_port: u16,
+    /// Read-model database: sqlite:PATH or postgres://...
+    #[arg(
+        long,
+        env = "PRECEPT_DATABASE_URL",
+        default_value = "sqlite://var/precept.db"
+    )]
+    database_url: String,
+    /// The partnership's council codes, comma separated.
+    #[arg(
+        long,
+        env = "PRECEPT_COUNCILS",
+        value_delimiter = ',',
+        default_value = "swale,maidstone,tunbridge-wells"
+    )]
+    councils: Vec<String>,
+    /// JetStream duplicate window, seconds.
+    #[arg(long, env = "PRECEPT_DUPLICATE_WINDOW_SECS", default_value_t = 120)]
+    duplicate_window_secs: u64,
+    /// Stream replicas (3 on a production cluster).
+    #[arg(long, env = "PRECEPT_REPLICAS", default_value_t = 1)]
+    replicas: usize,
+}
+
+impl ServeArgs {
+    fn settings(self) -> anyhow::Result<Settings> {
+        let councils = self
+            .councils
+            .iter()
+            .map(|code| {
+                CouncilCode::parse(code.trim())
+                    .with_context(|| format!("council code {code:?} in PRECEPT_COUNCILS"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let nats = match self.nats_url {
+            Some(url) => NatsSettings::External { url },
+            None => NatsSettings::Embedded {
+                binary: self.nats_server,
+                store_dir: self.nats_store_dir,
+                port: (self.nats_port != 0).then_some(self.nats_port),
+            },
+        };
+        if let Some(path) = self.database_url.strip_prefix("sqlite://")
+            && let Some(parent) = PathBuf::from(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        Ok(Settings {
+            grpc_addr: self.grpc_addr,
+            duplicate_window: Duration::from_secs(self.duplicate_window_secs),
+            replicas: self.replicas,
+            ..Settings::new(nats, self.database_url, councils)
+        })
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    telemetry::init(&cli.log, cli.log_format);
+    match cli.command {
+        Command::Serve(args) => {
+            let settings = args.settings()?;
+            let councils: Vec<String> = settings.councils.iter().map(ToString::to_string).collect();
+            let app = Application::build(settings).await?;
+            let addr = app.local_addr()?;
+            tracing::info!(%addr, nats = app.nats_url(), councils = ?councils, "precept is serving");
+            println!(
+                "\nPrecept is serving gRPC on {addr} (councils: {}).",
+                councils.join(", ")
+            );
+            println!("  list services:  grpcurl -plaintext {addr} list");
+            println!("  health:         grpcurl -plaintext {addr} grpc.health.v1.Health/Check");
+            println!(
+                "  open account:   grpcurl -plaintext -d '{{\"request_id\":\"open-1\",\"council\":\"{}\",\"uprn\":\"100062557744\",\"liability_start\":\"2025-04-01\",\"liable_party_ids\":[\"6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11\"]}}' {addr} precept.v1.CouncilTaxAccounts/OpenAccount",
+                councils.first().map_or("swale", String::as_str)
+            );
+            println!("Press Ctrl-C to stop.\n");
+            app.run_until(shutdown_signal()).await?;
+            tracing::info!("stopped cleanly");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! Test kit: the real services a Precept test needs, private to that test.
+//!
+//! - [`TestNats`]: a pinned nats-server with JetStream on a random port and a temporary store,
+//!   killed when dropped (fetched into `.tools/` on first use if it is missing).
+//! - [`TestDatabase`]: a fresh SQLite file or a fresh PostgreSQL database, dropped afterwards.
+//! - [`TestApp`]: the whole Precept service started in-process on a random port.
+//!
+//! If a service cannot be had, the helper panics with a message saying how to get it: a test
+//! never skips silently. This crate is a dev-dependency only.
+
+mod app;
+mod database;
+mod nats;
+
+pub use app::{TestApp, spawn_app, spawn_with, test_settings};
+pub use database::{TestDatabase, pg_base_url};
+pub use nats::{TestNats, nats_server_binary};
+
+use precept_domain::CouncilCode;
+
+/// Parses a council code in a test.
+pub fn council(code: &str) -> CouncilCode {
+    CouncilCode::parse(code).expect("test council codes are valid")
+}
+
+/// Installs a log subscriber when `TEST_LOG` is set, so tests are quiet by default.
+pub fn init_test_log() {
+    if std::env::var_os("TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(std::env::var("TEST_LOG").unwrap_or_default())
+            .with_test_writer()
+            .try_init();
+    }
+}

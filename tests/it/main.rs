@@ -1,0 +1,9 @@
+//! End-to-end tests: every one starts its own nats-server and databases (precept-testkit).
+
+mod atomicity;
+mod concurrency;
+mod eventstore;
+mod helpers;
+mod idempotency;
+mod projector_restart;
+mod validation;
