@@ -6,8 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use precept_app::{
-    Actor, AggregateStore, CommandHandler, Fingerprint, HandlerConfig, RequestId, RequestMeta,
-    SystemClock,
+    Actor, AggregateStore, CommandHandler, Fingerprint, HandlerConfig, RequestId, RequestMeta, SystemClock,
 };
 use precept_domain::account::{AccountCommand, AccountState, CouncilTaxAccount, OpenAccount};
 use precept_domain::{AccountId, PartyId, Pence, Uprn};
@@ -28,10 +27,7 @@ async fn store(nats: &TestNats) -> JetStreamEventStore {
     let store = JetStreamEventStore::connect(nats.client().await, config, Arc::new(SystemClock))
         .await
         .expect("store");
-    store
-        .ensure_streams(&[council("swale")])
-        .await
-        .expect("streams");
+    store.ensure_streams(&[council("swale")]).await.expect("streams");
     store
 }
 
@@ -132,22 +128,14 @@ async fn killing_the_server_mid_command_never_leaves_half_a_command_stored() {
     }
     let stored = commits(&nats.client().await, "swale").await;
     assert_eq!(stored.len(), opened);
-    assert!(
-        stored
-            .iter()
-            .all(|(_, commit)| commit.events.len() == 1 + PARTIES)
-    );
+    assert!(stored.iter().all(|(_, commit)| commit.events.len() == 1 + PARTIES));
     assert!(succeeded.len() >= 40 && opened >= succeeded.len());
 }
 
 async fn store_after_restart(nats: &TestNats) -> JetStreamEventStore {
-    let store = JetStreamEventStore::connect(
-        nats.client().await,
-        EventStoreConfig::default(),
-        Arc::new(SystemClock),
-    )
-    .await
-    .expect("store after restart");
+    let store = JetStreamEventStore::connect(nats.client().await, EventStoreConfig::default(), Arc::new(SystemClock))
+        .await
+        .expect("store after restart");
     store
         .ensure_streams(&[council("swale")])
         .await

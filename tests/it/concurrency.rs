@@ -15,9 +15,7 @@ async fn fifty_concurrent_payments_to_one_account_all_land_exactly_once() {
     // the expected-sequence check plus retries must sort it out.
     let first = spawn_app(&nats.url(), database.url(), &councils).await;
     // One instance per read-model database runs the projectors (Settings::run_projectors).
-    let second =
-        spawn_with(test_settings(&nats.url(), database.url(), &councils).with_projectors(false))
-            .await;
+    let second = spawn_with(test_settings(&nats.url(), database.url(), &councils).with_projectors(false)).await;
     let opened = first
         .council_tax()
         .await
@@ -41,10 +39,7 @@ async fn fifty_concurrent_payments_to_one_account_all_land_exactly_once() {
                 .connect()
                 .await
                 .expect("connect");
-            let mut client =
-                precept_api::proto::council_tax_accounts_client::CouncilTaxAccountsClient::new(
-                    channel,
-                );
+            let mut client = precept_api::proto::council_tax_accounts_client::CouncilTaxAccountsClient::new(channel);
             let request = payment_request(&format!("pay-{n}"), "swale", &account_id, 100 + n);
             client
                 .post_payment(request)
@@ -54,10 +49,7 @@ async fn fifty_concurrent_payments_to_one_account_all_land_exactly_once() {
     }
     let mut last_sequence = 0;
     for task in tasks {
-        let sequence = task
-            .await
-            .expect("task")
-            .expect("every payment succeeds after retries");
+        let sequence = task.await.expect("task").expect("every payment succeeds after retries");
         last_sequence = last_sequence.max(sequence);
     }
 
@@ -90,10 +82,7 @@ async fn fifty_concurrent_payments_to_one_account_all_land_exactly_once() {
         .filter(|(_, c)| c.aggregate_id == account_id)
         .map(|(_, c)| c.first_version)
         .collect();
-    assert_eq!(
-        versions,
-        std::iter::once(1).chain(3..=52).collect::<Vec<u64>>()
-    );
+    assert_eq!(versions, std::iter::once(1).chain(3..=52).collect::<Vec<u64>>());
     first.stop().await;
     second.stop().await;
 }

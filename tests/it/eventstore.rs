@@ -8,12 +8,12 @@ use eventually_core::subscription::EventSubscriber;
 use eventually_core::versioning::Versioned;
 use futures::{StreamExt, TryStreamExt};
 use precept_app::{
-    Actor, AggregateStore, AppendOutcome, CommandHandler, Fingerprint, HandlerConfig, NewCommit,
-    RequestId, RequestMeta, StoreError, StreamPosition, SystemClock,
+    Actor, AggregateStore, AppendOutcome, CommandHandler, Fingerprint, HandlerConfig, NewCommit, RequestId,
+    RequestMeta, StoreError, StreamPosition, SystemClock,
 };
 use precept_domain::account::{
-    AccountCommand, AccountEvent, AccountState, CouncilTaxAccount, OpenAccount, PaymentMethod,
-    PaymentPosted, PaymentReference, PostPayment,
+    AccountCommand, AccountEvent, AccountState, CouncilTaxAccount, OpenAccount, PaymentMethod, PaymentPosted,
+    PaymentReference, PostPayment,
 };
 use precept_domain::{AccountId, PartyId, PaymentId, Pence, Uprn};
 use precept_eventstore::eventually::{CouncilStreams, EventuallyError};
@@ -22,17 +22,10 @@ use precept_testkit::{TestNats, council};
 use uuid::Uuid;
 
 async fn store(nats: &TestNats) -> JetStreamEventStore {
-    let store = JetStreamEventStore::connect(
-        nats.client().await,
-        EventStoreConfig::default(),
-        Arc::new(SystemClock),
-    )
-    .await
-    .expect("store");
-    store
-        .ensure_streams(&[council("swale")])
+    let store = JetStreamEventStore::connect(nats.client().await, EventStoreConfig::default(), Arc::new(SystemClock))
         .await
-        .expect("streams");
+        .expect("store");
+    store.ensure_streams(&[council("swale")]).await.expect("streams");
     store
 }
 
@@ -84,15 +77,8 @@ async fn a_stale_expected_position_is_a_typed_conflict_and_writes_nothing() {
     let store = store(&nats).await;
     let swale = council("swale");
     let id = AccountId::from_uuid(Uuid::new_v4()).expect("id");
-    let handler = CommandHandler::new(
-        CouncilTaxAccount,
-        Arc::new(store.clone()),
-        HandlerConfig::default(),
-    );
-    handler
-        .execute(&swale, &id, open(), &meta("open"))
-        .await
-        .expect("open");
+    let handler = CommandHandler::new(CouncilTaxAccount, Arc::new(store.clone()), HandlerConfig::default());
+    handler.execute(&swale, &id, open(), &meta("open")).await.expect("open");
     let loaded = AggregateStore::<CouncilTaxAccount>::load(&store, &swale, &id)
         .await
         .expect("load");
@@ -113,9 +99,7 @@ async fn a_stale_expected_position_is_a_typed_conflict_and_writes_nothing() {
             AggregateStore::<CouncilTaxAccount>::append(&store, commit).await
         }
     };
-    let first = append("pay-a", loaded.position)
-        .await
-        .expect("first append");
+    let first = append("pay-a", loaded.position).await.expect("first append");
     assert!(matches!(first, AppendOutcome::Stored { .. }));
     let second = append("pay-b", loaded.position).await;
     assert!(
@@ -131,22 +115,14 @@ async fn a_stale_expected_position_is_a_typed_conflict_and_writes_nothing() {
 async fn council_streams_refuse_delete_and_purge() {
     let nats = TestNats::start().await;
     let store = store(&nats).await;
-    let handler = CommandHandler::new(
-        CouncilTaxAccount,
-        Arc::new(store.clone()),
-        HandlerConfig::default(),
-    );
+    let handler = CommandHandler::new(CouncilTaxAccount, Arc::new(store.clone()), HandlerConfig::default());
     let id = AccountId::from_uuid(Uuid::new_v4()).expect("id");
     let commit = handler
         .execute(&council("swale"), &id, open(), &meta("open"))
         .await
         .expect("open")
         .commit;
-    let mut stream = store
-        .context()
-        .get_stream("PRECEPT_SWALE")
-        .await
-        .expect("stream");
+    let mut stream = store.context().get_stream("PRECEPT_SWALE").await.expect("stream");
     assert!(
         stream.delete_message(commit.sequence).await.is_err(),
         "delete is denied"
@@ -156,11 +132,7 @@ async fn council_streams_refuse_delete_and_purge() {
     assert_eq!(info.state.messages, 1);
     assert!(info.config.deny_delete && info.config.deny_purge);
     assert!(
-        store
-            .context()
-            .get_stream("PRECEPT_PARTNERSHIP")
-            .await
-            .is_ok(),
+        store.context().get_stream("PRECEPT_PARTNERSHIP").await.is_ok(),
         "the partnership stream exists"
     );
 }
@@ -176,10 +148,7 @@ async fn loading_from_a_snapshot_gives_the_same_state_as_replaying_every_commit(
         ..HandlerConfig::default()
     };
     let handler = CommandHandler::new(CouncilTaxAccount, Arc::new(store.clone()), config);
-    handler
-        .execute(&swale, &id, open(), &meta("open"))
-        .await
-        .expect("open");
+    handler.execute(&swale, &id, open(), &meta("open")).await.expect("open");
     for n in 0..25 {
         handler
             .execute(&swale, &id, pay(100 + n), &meta(&format!("pay-{n}")))
@@ -272,10 +241,7 @@ async fn the_eventually_traits_append_read_conflict_and_refuse_removal() {
         .try_collect()
         .await
         .expect("events");
-    assert_eq!(
-        persisted.iter().map(Versioned::version).collect::<Vec<_>>(),
-        [1, 2, 3]
-    );
+    assert_eq!(persisted.iter().map(Versioned::version).collect::<Vec<_>>(), [1, 2, 3]);
     assert_eq!(persisted[0].sequence_number(), 1);
     assert_eq!(
         persisted[2].sequence_number(),
@@ -298,19 +264,8 @@ async fn the_eventually_traits_append_read_conflict_and_refuse_removal() {
         .await
         .expect("events");
     assert_eq!(all.len(), 1);
-    assert!(matches!(
-        streams.remove(id).await,
-        Err(EventuallyError::AppendOnly)
-    ));
+    assert!(matches!(streams.remove(id).await, Err(EventuallyError::AppendOnly)));
 
-    let received: Vec<_> = live
-        .by_ref()
-        .take(3)
-        .try_collect()
-        .await
-        .expect("live events");
-    assert_eq!(
-        received.iter().map(Versioned::version).collect::<Vec<_>>(),
-        [1, 2, 3]
-    );
+    let received: Vec<_> = live.by_ref().take(3).try_collect().await.expect("live events");
+    assert_eq!(received.iter().map(Versioned::version).collect::<Vec<_>>(), [1, 2, 3]);
 }

@@ -19,12 +19,7 @@ pub fn open_request(request_id: &str, council: &str, parties: usize) -> OpenAcco
     }
 }
 
-pub fn payment_request(
-    request_id: &str,
-    council: &str,
-    account_id: &str,
-    amount_pence: i64,
-) -> PostPaymentRequest {
+pub fn payment_request(request_id: &str, council: &str, account_id: &str, amount_pence: i64) -> PostPaymentRequest {
     PostPaymentRequest {
         request_id: request_id.to_owned(),
         council: council.to_owned(),
@@ -45,12 +40,7 @@ pub async fn commits(client: &async_nats::Client, council: &str) -> Vec<(u64, Co
         .get_stream(precept_eventstore::stream_name(council))
         .await
         .expect("council stream exists");
-    let last = stream
-        .info()
-        .await
-        .expect("stream info")
-        .state
-        .last_sequence;
+    let last = stream.info().await.expect("stream info").state.last_sequence;
     if last == 0 {
         return Vec::new();
     }
@@ -63,8 +53,7 @@ pub async fn commits(client: &async_nats::Client, council: &str) -> Vec<(u64, Co
     while let Some(message) = messages.next().await {
         let message = message.expect("message");
         let sequence = message.info().expect("info").stream_sequence;
-        let commit =
-            decode_commit(sequence, &message.payload).expect("every stored commit decodes");
+        let commit = decode_commit(sequence, &message.payload).expect("every stored commit decodes");
         commits.push((sequence, commit.envelope));
         if sequence >= last {
             break;

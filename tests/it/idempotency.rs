@@ -24,11 +24,7 @@ async fn wait_for_duplicate_window_to_pass(client: &async_nats::Client) {
         })
         .await
         .expect("probe stream");
-    let probe = || {
-        PublishMessage::build()
-            .payload("probe".into())
-            .message_id("probe")
-    };
+    let probe = || PublishMessage::build().payload("probe".into()).message_id("probe");
     context
         .send_publish("window-probe", probe())
         .await
@@ -58,8 +54,7 @@ async fn a_request_sent_three_times_is_stored_once_and_answered_identically() {
     let database = TestDatabase::sqlite();
     let councils = [council("swale")];
     let settings = |projectors| {
-        let mut settings =
-            test_settings(&nats.url(), database.url(), &councils).with_projectors(projectors);
+        let mut settings = test_settings(&nats.url(), database.url(), &councils).with_projectors(projectors);
         settings.duplicate_window = WINDOW;
         settings
     };
@@ -79,11 +74,7 @@ async fn a_request_sent_three_times_is_stored_once_and_answered_identically() {
         .expect("pay-0");
 
     let request = payment_request("pay-1", "swale", &account_id, 2_500);
-    let original = a
-        .post_payment(request.clone())
-        .await
-        .expect("first send")
-        .into_inner();
+    let original = a.post_payment(request.clone()).await.expect("first send").into_inner();
     // Inside the window, to the stale instance: its append is caught by Nats-Msg-Id.
     let inside = b.post_payment(request.clone()).await.expect("second send");
     assert_eq!(
@@ -115,20 +106,14 @@ async fn a_request_sent_three_times_is_stored_once_and_answered_identically() {
     assert_eq!(after.into_inner(), original);
     let stored = commits(&nats.client().await, "swale").await;
     assert_eq!(
-        stored
-            .iter()
-            .filter(|(_, commit)| commit.request_id == "pay-1")
-            .count(),
+        stored.iter().filter(|(_, commit)| commit.request_id == "pay-1").count(),
         1
     );
 
     // The same request id with different content is refused, not replayed.
     let mut altered = request.clone();
     altered.amount_pence = 9_999;
-    let refused = a
-        .post_payment(altered)
-        .await
-        .expect_err("reused request id");
+    let refused = a.post_payment(altered).await.expect_err("reused request id");
     assert_eq!(refused.code(), tonic::Code::FailedPrecondition);
 
     let sequence = original.commit.expect("receipt").sequence;
@@ -141,10 +126,7 @@ async fn a_request_sent_three_times_is_stored_once_and_answered_identically() {
         .await
         .expect("balance")
         .into_inner();
-    assert_eq!(
-        (balance.balance_owed_pence, balance.payments_count),
-        (-3_500, 2)
-    );
+    assert_eq!((balance.balance_owed_pence, balance.payments_count), (-3_500, 2));
     first.stop().await;
     second.stop().await;
     third.stop().await;
@@ -154,24 +136,11 @@ async fn a_request_sent_three_times_is_stored_once_and_answered_identically() {
 async fn retrying_an_open_account_without_an_account_id_names_the_same_account() {
     let nats = TestNats::start().await;
     let database = TestDatabase::sqlite();
-    let app = spawn_with(test_settings(
-        &nats.url(),
-        database.url(),
-        &[council("swale")],
-    ))
-    .await;
+    let app = spawn_with(test_settings(&nats.url(), database.url(), &[council("swale")])).await;
     let mut client = app.council_tax().await;
     let request = open_request("open-retry", "swale", 2);
-    let first = client
-        .open_account(request.clone())
-        .await
-        .expect("first")
-        .into_inner();
-    let second = client
-        .open_account(request)
-        .await
-        .expect("retry")
-        .into_inner();
+    let first = client.open_account(request.clone()).await.expect("first").into_inner();
+    let second = client.open_account(request).await.expect("retry").into_inner();
     assert_eq!(first, second);
     assert_eq!(commits(&nats.client().await, "swale").await.len(), 1);
     app.stop().await;

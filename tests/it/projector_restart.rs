@@ -2,9 +2,7 @@
 
 use std::sync::Arc;
 
-use precept_app::{
-    Actor, CommandHandler, Fingerprint, HandlerConfig, RequestId, RequestMeta, SystemClock,
-};
+use precept_app::{Actor, CommandHandler, Fingerprint, HandlerConfig, RequestId, RequestMeta, SystemClock};
 use precept_domain::account::{
     AccountCommand, CouncilTaxAccount, OpenAccount, PaymentMethod, PaymentReference, PostPayment,
 };
@@ -27,16 +25,8 @@ fn meta(request: String) -> RequestMeta {
 
 /// Writes `accounts` accounts with a few payments each in every council; returns the last
 /// sequence of each council's stream.
-async fn write_history(
-    store: Arc<JetStreamEventStore>,
-    councils: &[CouncilCode],
-    accounts: usize,
-) -> Vec<u64> {
-    let handler = Arc::new(CommandHandler::new(
-        CouncilTaxAccount,
-        store,
-        HandlerConfig::default(),
-    ));
+async fn write_history(store: Arc<JetStreamEventStore>, councils: &[CouncilCode], accounts: usize) -> Vec<u64> {
+    let handler = Arc::new(CommandHandler::new(CouncilTaxAccount, store, HandlerConfig::default()));
     let mut last = vec![0; councils.len()];
     for (index, council) in councils.iter().enumerate() {
         let mut tasks = Vec::new();
@@ -81,20 +71,12 @@ async fn write_history(
     last
 }
 
-async fn run_to_end(
-    feeds: &Arc<JetStreamFeedSource>,
-    read: &ReadStore,
-    councils: &[CouncilCode],
-    last: &[u64],
-) {
+async fn run_to_end(feeds: &Arc<JetStreamFeedSource>, read: &ReadStore, councils: &[CouncilCode], last: &[u64]) {
     let projector = Projector::start(Arc::clone(feeds), read.clone(), councils, small_batches())
         .await
         .expect("projector");
     for (council, sequence) in councils.iter().zip(last) {
-        projector
-            .caught_up(council, *sequence)
-            .await
-            .expect("caught up");
+        projector.caught_up(council, *sequence).await.expect("caught up");
     }
     projector.shutdown().await;
 }
@@ -111,45 +93,26 @@ async fn killed_projector_matches_a_clean_rebuild(first: TestDatabase, second: T
     let nats = TestNats::start().await;
     let councils = [council("swale"), council("maidstone")];
     let store = Arc::new(
-        JetStreamEventStore::connect(
-            nats.client().await,
-            EventStoreConfig::default(),
-            Arc::new(SystemClock),
-        )
-        .await
-        .expect("store"),
+        JetStreamEventStore::connect(nats.client().await, EventStoreConfig::default(), Arc::new(SystemClock))
+            .await
+            .expect("store"),
     );
     store.ensure_streams(&councils).await.expect("streams");
     let last = write_history(Arc::clone(&store), &councils, 200).await;
     let feeds = Arc::new(JetStreamFeedSource::new((*store).clone()));
 
-    let killed = ReadStore::connect(first.url())
+    let killed = ReadStore::connect(first.url()).await.expect("first database");
+    let projector = Projector::start(Arc::clone(&feeds), killed.clone(), &councils, small_batches())
         .await
-        .expect("first database");
-    let projector = Projector::start(
-        Arc::clone(&feeds),
-        killed.clone(),
-        &councils,
-        small_batches(),
-    )
-    .await
-    .expect("projector");
+        .expect("projector");
     // Kill it once it is a quarter of the way through the first council.
-    projector
-        .caught_up(&councils[0], last[0] / 4)
-        .await
-        .expect("progress");
+    projector.caught_up(&councils[0], last[0] / 4).await.expect("progress");
     projector.abort().await;
-    let partial = killed
-        .checkpoint(PROJECTOR, "swale")
-        .await
-        .expect("checkpoint");
+    let partial = killed.checkpoint(PROJECTOR, "swale").await.expect("checkpoint");
     assert!(partial < last[0], "the kill came mid-run");
     run_to_end(&feeds, &killed, &councils, &last).await;
 
-    let rebuilt = ReadStore::connect(second.url())
-        .await
-        .expect("second database");
+    let rebuilt = ReadStore::connect(second.url()).await.expect("second database");
     run_to_end(&feeds, &rebuilt, &councils, &last).await;
 
     assert_eq!(killed.all_balances().await.expect("rows").len(), 400);
@@ -179,9 +142,5 @@ async fn a_killed_sqlite_projector_matches_a_clean_rebuild() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_killed_postgres_projector_matches_a_clean_rebuild() {
-    killed_projector_matches_a_clean_rebuild(
-        TestDatabase::postgres().await,
-        TestDatabase::postgres().await,
-    )
-    .await;
+    killed_projector_matches_a_clean_rebuild(TestDatabase::postgres().await, TestDatabase::postgres().await).await;
 }

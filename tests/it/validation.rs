@@ -90,13 +90,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_written() {
             },
             "request_id",
         ),
-        (
-            PostPaymentRequest {
-                method: 0,
-                ..good()
-            },
-            "method",
-        ),
+        (PostPaymentRequest { method: 0, ..good() }, "method"),
         (
             PostPaymentRequest {
                 reference: "".into(),

@@ -4,12 +4,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use precept_app::{
-    Actor, AggregateStore, BalanceQueries, CommandHandler, CommandOutcome, Fingerprint, RequestId,
-    RequestMeta,
+    Actor, AggregateStore, BalanceQueries, CommandHandler, CommandOutcome, Fingerprint, RequestId, RequestMeta,
 };
 use precept_domain::account::{
-    AccountCommand, CouncilTaxAccount, OpenAccount, PaymentMethod as DomainMethod,
-    PaymentReference, PostPayment,
+    AccountCommand, CouncilTaxAccount, OpenAccount, PaymentMethod as DomainMethod, PaymentReference, PostPayment,
 };
 use precept_domain::{AccountId, CouncilCode, PartyId, PaymentId, Pence, Uprn};
 use prost::Message;
@@ -19,8 +17,8 @@ use uuid::Uuid;
 
 use crate::proto::council_tax_accounts_server::CouncilTaxAccounts;
 use crate::proto::{
-    AccountBalance, CommitReceipt, GetAccountBalanceRequest, OpenAccountRequest,
-    OpenAccountResponse, PaymentMethod, PostPaymentRequest, PostPaymentResponse,
+    AccountBalance, CommitReceipt, GetAccountBalanceRequest, OpenAccountRequest, OpenAccountResponse, PaymentMethod,
+    PostPaymentRequest, PostPaymentResponse,
 };
 use crate::status;
 use crate::validate::Violations;
@@ -62,21 +60,11 @@ fn fingerprint(method: &str, request: &impl Message) -> Fingerprint {
     hasher.update(method.as_bytes());
     hasher.update(request.encode_to_vec());
     let digest = hasher.finalize();
-    Fingerprint(
-        digest
-            .iter()
-            .take(16)
-            .map(|byte| format!("{byte:02x}"))
-            .collect(),
-    )
+    Fingerprint(digest.iter().take(16).map(|byte| format!("{byte:02x}")).collect())
 }
 
 fn actor<T>(request: &Request<T>, violations: &mut Violations) -> Option<Actor> {
-    match request
-        .metadata()
-        .get(ACTOR_HEADER)
-        .map(|value| value.to_str())
-    {
+    match request.metadata().get(ACTOR_HEADER).map(|value| value.to_str()) {
         None => Some(Actor::parse("anonymous").expect("a constant, valid actor")),
         Some(Ok(text)) => violations.check(ACTOR_HEADER, Actor::parse(text)),
         Some(Err(_)) => {
@@ -103,10 +91,9 @@ fn receipt(outcome: &CommandOutcome) -> CommitReceipt {
 fn answer<T>(message: T, outcome: &CommandOutcome) -> Response<T> {
     let mut response = Response::new(message);
     if outcome.replayed {
-        response.metadata_mut().insert(
-            REPLAYED_HEADER,
-            tonic::metadata::MetadataValue::from_static("true"),
-        );
+        response
+            .metadata_mut()
+            .insert(REPLAYED_HEADER, tonic::metadata::MetadataValue::from_static("true"));
     }
     response
 }
@@ -156,10 +143,7 @@ impl<S, Q> CouncilTaxService<S, Q> {
         })
     }
 
-    fn parse_open(
-        &self,
-        request: &Request<OpenAccountRequest>,
-    ) -> Result<Parsed<OpenAccount>, Status> {
+    fn parse_open(&self, request: &Request<OpenAccountRequest>) -> Result<Parsed<OpenAccount>, Status> {
         let mut v = Violations::default();
         let actor = actor(request, &mut v);
         let body = request.get_ref();
@@ -189,9 +173,7 @@ impl<S, Q> CouncilTaxService<S, Q> {
             v.add("liable_party_ids", "at least one liable party is required");
         }
         for (index, party) in body.liable_party_ids.iter().enumerate() {
-            if let Some(party) =
-                v.check(&format!("liable_party_ids[{index}]"), PartyId::parse(party))
-            {
+            if let Some(party) = v.check(&format!("liable_party_ids[{index}]"), PartyId::parse(party)) {
                 parties.push(party);
             }
         }
@@ -215,10 +197,7 @@ impl<S, Q> CouncilTaxService<S, Q> {
         })
     }
 
-    fn parse_payment(
-        &self,
-        request: &Request<PostPaymentRequest>,
-    ) -> Result<Parsed<PostPayment>, Status> {
+    fn parse_payment(&self, request: &Request<PostPaymentRequest>) -> Result<Parsed<PostPayment>, Status> {
         let mut v = Violations::default();
         let actor = actor(request, &mut v);
         let body = request.get_ref();
@@ -251,15 +230,7 @@ impl<S, Q> CouncilTaxService<S, Q> {
             Some(method),
             Some(reference),
             Some(received_on),
-        ) = (
-            council,
-            meta,
-            account_id,
-            payment_id,
-            method,
-            reference,
-            received_on,
-        )
+        ) = (council, meta, account_id, payment_id, method, reference, received_on)
         else {
             unreachable!("every None above recorded a violation, so finish() returned early");
         };
@@ -351,9 +322,7 @@ where
             .account_balance(&council, &account_id, body.min_sequence)
             .await
             .map_err(status::query_error)?
-            .ok_or_else(|| {
-                Status::not_found(format!("no account {account_id} in council {council}"))
-            })?;
+            .ok_or_else(|| Status::not_found(format!("no account {account_id} in council {council}")))?;
         Ok(Response::new(AccountBalance {
             council: view.council,
             account_id: view.account_id,

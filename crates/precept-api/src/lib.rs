@@ -17,5 +17,4 @@ pub mod proto {
 }
 
 /// The encoded descriptor set of every Precept proto file, for server reflection.
-pub const FILE_DESCRIPTOR_SET: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/precept_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/precept_descriptor.bin"));

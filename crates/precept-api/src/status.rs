@@ -41,21 +41,13 @@ pub fn account_command(error: CommandError<AccountError>) -> Status {
 fn account_rejection(rejection: AccountError) -> Status {
     let message = rejection.to_string();
     match rejection {
-        AccountError::AccountAlreadyOpen => {
-            field_status(Code::AlreadyExists, "account_id", message)
-        }
+        AccountError::AccountAlreadyOpen => field_status(Code::AlreadyExists, "account_id", message),
         AccountError::AccountNotOpen => field_status(Code::NotFound, "account_id", message),
         AccountError::NoLiableParty
         | AccountError::TooManyLiableParties { .. }
-        | AccountError::DuplicateLiableParty(_) => {
-            field_status(Code::InvalidArgument, "liable_party_ids", message)
-        }
-        AccountError::PaymentAmountNotPositive => {
-            field_status(Code::InvalidArgument, "amount_pence", message)
-        }
-        AccountError::PaymentAlreadyPosted(_) => {
-            field_status(Code::AlreadyExists, "payment_id", message)
-        }
+        | AccountError::DuplicateLiableParty(_) => field_status(Code::InvalidArgument, "liable_party_ids", message),
+        AccountError::PaymentAmountNotPositive => field_status(Code::InvalidArgument, "amount_pence", message),
+        AccountError::PaymentAlreadyPosted(_) => field_status(Code::AlreadyExists, "payment_id", message),
         AccountError::BalanceOutOfRange => Status::failed_precondition(message),
     }
 }
@@ -63,14 +55,10 @@ fn account_rejection(rejection: AccountError) -> Status {
 /// Maps an event store failure.
 pub fn store_error(error: StoreError) -> Status {
     match error {
-        StoreError::Conflict { .. } => {
-            Status::aborted("account changed concurrently; retry the request")
+        StoreError::Conflict { .. } => Status::aborted("account changed concurrently; retry the request"),
+        StoreError::UnknownCouncil { council } => {
+            field_status(Code::InvalidArgument, "council", format!("unknown council {council:?}"))
         }
-        StoreError::UnknownCouncil { council } => field_status(
-            Code::InvalidArgument,
-            "council",
-            format!("unknown council {council:?}"),
-        ),
         StoreError::RequestIdUsedElsewhere => field_status(
             Code::FailedPrecondition,
             "request_id",
@@ -79,11 +67,7 @@ pub fn store_error(error: StoreError) -> Status {
         StoreError::Corrupt { .. } | StoreError::SequenceOverflow { .. } => {
             hidden(Code::Internal, "internal error", &error)
         }
-        StoreError::Unavailable(_) => hidden(
-            Code::Unavailable,
-            "event store unavailable; retry later",
-            &error,
-        ),
+        StoreError::Unavailable(_) => hidden(Code::Unavailable, "event store unavailable; retry later", &error),
     }
 }
 
@@ -91,10 +75,6 @@ pub fn store_error(error: StoreError) -> Status {
 pub fn query_error(error: QueryError) -> Status {
     match error {
         QueryError::NotCaughtUp { .. } => Status::unavailable(format!("{error}; retry shortly")),
-        QueryError::Unavailable(_) => hidden(
-            Code::Unavailable,
-            "read model unavailable; retry later",
-            &error,
-        ),
+        QueryError::Unavailable(_) => hidden(Code::Unavailable, "read model unavailable; retry later", &error),
     }
 }

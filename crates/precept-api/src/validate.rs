@@ -20,11 +20,7 @@ impl Violations {
     }
 
     /// Parses a field, recording a violation (and returning `None`) when it is bad.
-    pub fn check<T, E: std::fmt::Display>(
-        &mut self,
-        field: &str,
-        result: Result<T, E>,
-    ) -> Option<T> {
+    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(error) => {
@@ -48,8 +44,7 @@ impl Violations {
     pub fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
         let value = self.required(field, value)?;
         // Only the ISO form: chrono would also accept other spellings of the same date.
-        let well_formed =
-            value.len() == 10 && value.as_bytes()[4] == b'-' && value.as_bytes()[7] == b'-';
+        let well_formed = value.len() == 10 && value.as_bytes()[4] == b'-' && value.as_bytes()[7] == b'-';
         match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
             Ok(date) if well_formed => Some(date),
             _ => {
@@ -60,12 +55,7 @@ impl Violations {
     }
 
     /// A council code that is one of the partnership's configured councils.
-    pub fn council(
-        &mut self,
-        field: &str,
-        value: &str,
-        known: &HashSet<CouncilCode>,
-    ) -> Option<CouncilCode> {
+    pub fn council(&mut self, field: &str, value: &str, known: &HashSet<CouncilCode>) -> Option<CouncilCode> {
         let value = self.required(field, value)?;
         let code = self.check(field, CouncilCode::parse(value))?;
         if known.contains(&code) {

@@ -32,12 +32,9 @@ pub struct AggregateCache<S> {
 impl<S> AggregateCache<S> {
     /// A cache holding about `capacity` aggregates; 0 disables it.
     pub fn new(capacity: usize) -> Self {
-        let per_shard =
-            NonZeroUsize::new(capacity.div_ceil(SHARDS).max(1)).expect("at least one per shard");
+        let per_shard = NonZeroUsize::new(capacity.div_ceil(SHARDS).max(1)).expect("at least one per shard");
         AggregateCache {
-            shards: (0..SHARDS)
-                .map(|_| Mutex::new(LruCache::new(per_shard)))
-                .collect(),
+            shards: (0..SHARDS).map(|_| Mutex::new(LruCache::new(per_shard))).collect(),
             enabled: capacity > 0,
         }
     }
@@ -52,8 +49,7 @@ impl<S> AggregateCache<S> {
         }
         let mut hasher = DefaultHasher::new();
         key.hash(&mut hasher);
-        let shard =
-            usize::try_from(hasher.finish() % SHARDS as u64).expect("shard index fits usize");
+        let shard = usize::try_from(hasher.finish() % SHARDS as u64).expect("shard index fits usize");
         let mut shard = self.shards[shard]
             .lock()
             .expect("cache shard mutex is never poisoned: no code panics while holding it");

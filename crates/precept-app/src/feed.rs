@@ -95,8 +95,5 @@ pub trait FeedSource: Send + Sync + 'static {
     ///
     /// # Errors
     /// [`FeedError::Unavailable`].
-    fn last_sequence(
-        &self,
-        council: &CouncilCode,
-    ) -> impl Future<Output = Result<u64, FeedError>> + Send;
+    fn last_sequence(&self, council: &CouncilCode) -> impl Future<Output = Result<u64, FeedError>> + Send;
 }

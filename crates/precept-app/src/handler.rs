@@ -169,19 +169,8 @@ where
                 expected: loaded.position,
             };
             match self.store.append(commit).await {
-                Ok(AppendOutcome::Stored {
-                    outcome,
-                    recorded_at,
-                }) => {
-                    self.advance(
-                        loaded,
-                        events,
-                        outcome,
-                        recorded_at,
-                        meta,
-                        council,
-                        aggregate_id,
-                    )?;
+                Ok(AppendOutcome::Stored { outcome, recorded_at }) => {
+                    self.advance(loaded, events, outcome, recorded_at, meta, council, aggregate_id)?;
                     return Ok(CommandOutcome {
                         commit: outcome,
                         replayed: false,
@@ -231,8 +220,7 @@ where
         council: &CouncilCode,
         aggregate_id: &A::Id,
     ) -> Result<(), CommandError<A::Error>> {
-        let state =
-            A::fold(std::mem::take(&mut loaded.state), &events).map_err(CommandError::Rejected)?;
+        let state = A::fold(std::mem::take(&mut loaded.state), &events).map_err(CommandError::Rejected)?;
         let previous_version = loaded.position.version;
         loaded.state = state;
         loaded.position = StreamPosition {
@@ -244,22 +232,16 @@ where
             outcome,
             recorded_at,
         };
-        loaded.requests.record(
-            meta.request_id.clone(),
-            request,
-            self.config.idempotency_retention,
-        );
+        loaded
+            .requests
+            .record(meta.request_id.clone(), request, self.config.idempotency_retention);
         let every = self.config.snapshot_every_events.max(1);
         if previous_version / every != outcome.version / every {
             let store = Arc::clone(&self.store);
-            let (council, aggregate_id, snapshot) =
-                (council.clone(), aggregate_id.clone(), loaded.clone());
+            let (council, aggregate_id, snapshot) = (council.clone(), aggregate_id.clone(), loaded.clone());
             // Snapshots are an optimisation: saved off the command path, failures only logged.
             tokio::spawn(async move {
-                if let Err(error) = store
-                    .save_snapshot(&council, &aggregate_id, &snapshot)
-                    .await
-                {
+                if let Err(error) = store.save_snapshot(&council, &aggregate_id, &snapshot).await {
                     tracing::warn!(%council, %aggregate_id, %error, "snapshot not saved");
                 }
             });

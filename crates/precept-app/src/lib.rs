@@ -20,9 +20,6 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CommandError, StoreError};
 pub use feed::{CommitFeed, FeedCommit, FeedError, FeedEvents, FeedSource};
 pub use handler::{CommandHandler, CommandOutcome, HandlerConfig, HandlerStats};
-pub use meta::{
-    Actor, CommitOutcome, Fingerprint, MetaError, RecordedRequest, RequestId, RequestLog,
-    RequestMeta,
-};
+pub use meta::{Actor, CommitOutcome, Fingerprint, MetaError, RecordedRequest, RequestId, RequestLog, RequestMeta};
 pub use query::{BalanceQueries, BalanceView, QueryError};
 pub use store::{AggregateStore, AppendOutcome, Loaded, NewCommit, StreamPosition};

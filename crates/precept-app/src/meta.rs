@@ -130,10 +130,19 @@ pub struct RecordedRequest {
 /// snapshots), which makes it exactly as durable as the change it guards and never out of
 /// step with it. Entries older than the retention, measured back from the aggregate's newest
 /// commit, are dropped so the record stays small on busy accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RequestLog {
     entries: HashMap<RequestId, RecordedRequest>,
+    oldest: Option<DateTime<Utc>>,
 }
+
+impl PartialEq for RequestLog {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for RequestLog {}
 
 impl RequestLog {
     /// The record of a request, if the aggregate carried it out.
@@ -144,9 +153,16 @@ impl RequestLog {
     /// Records a request, then forgets those recorded more than `retention` before it.
     pub fn record(&mut self, request_id: RequestId, request: RecordedRequest, retention: Duration) {
         let horizon = request.recorded_at.checked_sub_signed(retention);
+        let recorded_at = request.recorded_at;
         self.entries.insert(request_id, request);
-        if let Some(horizon) = horizon {
+        self.oldest = Some(self.oldest.map_or(recorded_at, |oldest| oldest.min(recorded_at)));
+        // Prune only when something has aged out, not on every command: a full scan per
+        // commit would cost more than the commit on accounts with long histories.
+        if let (Some(horizon), Some(oldest)) = (horizon, self.oldest)
+            && oldest < horizon
+        {
             self.entries.retain(|_, kept| kept.recorded_at >= horizon);
+            self.oldest = self.entries.values().map(|kept| kept.recorded_at).min();
         }
     }
 
@@ -174,19 +190,14 @@ mod tests {
     fn request_ids_are_header_safe_tokens() {
         assert!(RequestId::parse("pay-2025-05-01:000123").is_ok());
         for bad in ["", "has space", "new\nline", "ünï", &"x".repeat(129)] {
-            assert_eq!(
-                RequestId::parse(bad),
-                Err(MetaError::MalformedRequestId),
-                "{bad:?}"
-            );
+            assert_eq!(RequestId::parse(bad), Err(MetaError::MalformedRequestId), "{bad:?}");
         }
     }
 
     #[test]
     fn the_request_log_forgets_only_what_is_older_than_the_retention() {
-        let at = |minutes: i64| {
-            DateTime::<Utc>::from_timestamp(1_750_000_000 + minutes * 60, 0).expect("valid instant")
-        };
+        let at =
+            |minutes: i64| DateTime::<Utc>::from_timestamp(1_750_000_000 + minutes * 60, 0).expect("valid instant");
         let record = |minutes| RecordedRequest {
             fingerprint: Fingerprint("f".into()),
             outcome: CommitOutcome {

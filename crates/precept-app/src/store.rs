@@ -99,10 +99,7 @@ pub trait AggregateStore<A: AggregateKind>: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Conflict`] when another commit got there first; [`StoreError::Unavailable`]
     /// and the other infrastructure variants otherwise.
-    fn append(
-        &self,
-        commit: NewCommit<'_, A>,
-    ) -> impl Future<Output = Result<AppendOutcome, StoreError>> + Send;
+    fn append(&self, commit: NewCommit<'_, A>) -> impl Future<Output = Result<AppendOutcome, StoreError>> + Send;
 
     /// Saves a snapshot of a loaded aggregate so later loads start from it.
     ///

@@ -191,16 +191,9 @@ mod tests {
             "swale wells",
             "a-very-long-council-code-x",
         ] {
-            assert_eq!(
-                CouncilCode::parse(bad),
-                Err(IdError::MalformedCouncilCode),
-                "{bad}"
-            );
+            assert_eq!(CouncilCode::parse(bad), Err(IdError::MalformedCouncilCode), "{bad}");
         }
-        assert_eq!(
-            CouncilCode::parse("partnership"),
-            Err(IdError::ReservedCouncilCode)
-        );
+        assert_eq!(CouncilCode::parse("partnership"), Err(IdError::ReservedCouncilCode));
     }
 
     #[test]
@@ -219,10 +212,7 @@ mod tests {
 
     #[test]
     fn uprns_are_one_to_twelve_digits() {
-        assert_eq!(
-            Uprn::parse("100062557744").map(Uprn::get),
-            Ok(100_062_557_744)
-        );
+        assert_eq!(Uprn::parse("100062557744").map(Uprn::get), Ok(100_062_557_744));
         for bad in ["", "0", "1234567890123", "12a", "-1"] {
             assert_eq!(Uprn::parse(bad), Err(IdError::MalformedUprn), "{bad}");
         }

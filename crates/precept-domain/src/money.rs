@@ -129,12 +129,7 @@ impl FromStr for Pence {
         let pounds: i64 = pounds.parse().map_err(|_| ParseMoneyError::TooLarge)?;
         let pence_part: i64 = match pence.len() {
             0 => 0,
-            1 => {
-                pence
-                    .parse::<i64>()
-                    .map_err(|_| ParseMoneyError::Malformed)?
-                    * 10
-            }
+            1 => pence.parse::<i64>().map_err(|_| ParseMoneyError::Malformed)? * 10,
             _ => pence.parse().map_err(|_| ParseMoneyError::Malformed)?,
         };
         let total = pounds
@@ -183,12 +178,7 @@ pub fn apportion(amount: Pence, numerator: i64, denominator: i64, rounding: Roun
             // Compare twice the remainder with the divisor, on magnitudes, so that halves round
             // away from zero for both signs.
             if 2 * remainder.abs() >= denominator.abs() {
-                quotient
-                    + if (product < 0) == (denominator < 0) {
-                        1
-                    } else {
-                        -1
-                    }
+                quotient + if (product < 0) == (denominator < 0) { 1 } else { -1 }
             } else {
                 quotient
             }
@@ -213,16 +203,9 @@ mod tests {
     #[test]
     fn malformed_amounts_are_rejected() {
         for text in ["", ".5", "1.234", "1,000", "£5", "1e3", "--1", "12a"] {
-            assert_eq!(
-                text.parse::<Pence>(),
-                Err(ParseMoneyError::Malformed),
-                "{text:?}"
-            );
+            assert_eq!(text.parse::<Pence>(), Err(ParseMoneyError::Malformed), "{text:?}");
         }
-        assert_eq!(
-            "99999999999999999999".parse::<Pence>(),
-            Err(ParseMoneyError::TooLarge)
-        );
+        assert_eq!("99999999999999999999".parse::<Pence>(), Err(ParseMoneyError::TooLarge));
     }
 
     #[test]

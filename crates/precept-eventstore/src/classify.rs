@@ -35,11 +35,9 @@ pub(crate) fn direct_get<T>(
         Err(error) => match error.kind() {
             DirectGetErrorKind::NotFound => Ok(None),
             DirectGetErrorKind::ErrorResponse(status, _) if status.as_u16() == 404 => Ok(None),
-            DirectGetErrorKind::ErrorResponse(status, _) if status.as_u16() == 503 => {
-                Err(StoreError::UnknownCouncil {
-                    council: council.to_owned(),
-                })
-            }
+            DirectGetErrorKind::ErrorResponse(status, _) if status.as_u16() == 503 => Err(StoreError::UnknownCouncil {
+                council: council.to_owned(),
+            }),
             DirectGetErrorKind::InvalidSubject
             | DirectGetErrorKind::TimedOut
             | DirectGetErrorKind::Request

@@ -23,9 +23,7 @@ pub const MINIMUM_VERSION: (u32, u32, u32) = (2, 11, 0);
 #[derive(Debug, thiserror::Error)]
 pub enum EmbeddedError {
     /// The binary is missing.
-    #[error(
-        "nats-server not found at {path}; run `make tools` or set PRECEPT_NATS_SERVER to a nats-server >= 2.11"
-    )]
+    #[error("nats-server not found at {path}; run `make tools` or set PRECEPT_NATS_SERVER to a nats-server >= 2.11")]
     NotFound {
         /// Where it was looked for.
         path: PathBuf,
@@ -96,10 +94,7 @@ pub async fn check_version(binary: &Path) -> Result<String, EmbeddedError> {
     let output = Command::new(binary).arg("--version").output().await?;
     let text = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     let version = text.rsplit('v').next().unwrap_or_default().to_owned();
-    let parts: Vec<u32> = version
-        .split('.')
-        .filter_map(|part| part.parse().ok())
-        .collect();
+    let parts: Vec<u32> = version.split('.').filter_map(|part| part.parse().ok()).collect();
     match parts.as_slice() {
         [major, minor, patch, ..] if (*major, *minor, *patch) >= MINIMUM_VERSION => Ok(version),
         _ => Err(EmbeddedError::TooOld {
@@ -133,38 +128,24 @@ impl NatsServerProcess {
             let mut port = None;
             while let Some(line) = lines.next_line().await? {
                 if let Some(address) = line.split("Listening for client connections on ").nth(1) {
-                    port = address
-                        .trim()
-                        .rsplit(':')
-                        .next()
-                        .and_then(|p| p.parse::<u16>().ok());
+                    port = address.trim().rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
                 }
                 if line.contains("Server is ready") {
-                    return port.ok_or_else(|| {
-                        EmbeddedError::NotReady("no client port in the log".into())
-                    });
+                    return port.ok_or_else(|| EmbeddedError::NotReady("no client port in the log".into()));
                 }
             }
-            Err(EmbeddedError::NotReady(
-                "server exited during start-up".into(),
-            ))
+            Err(EmbeddedError::NotReady("server exited during start-up".into()))
         };
         let port = tokio::time::timeout(options.ready_timeout, ready)
             .await
-            .map_err(|_| {
-                EmbeddedError::NotReady(format!("not ready within {:?}", options.ready_timeout))
-            })??;
+            .map_err(|_| EmbeddedError::NotReady(format!("not ready within {:?}", options.ready_timeout)))??;
         // Keep draining the log, or the server would block once the pipe fills.
         tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
                 tracing::debug!(target: "nats_server", "{line}");
             }
         });
-        Ok(NatsServerProcess {
-            child,
-            port,
-            options,
-        })
+        Ok(NatsServerProcess { child, port, options })
     }
 
     /// The client URL.
@@ -192,11 +173,7 @@ impl NatsServerProcess {
     /// [`EmbeddedError::Io`].
     pub async fn stop(mut self) -> Result<(), EmbeddedError> {
         if let Some(pid) = self.child.id() {
-            let status = Command::new("kill")
-                .arg("-TERM")
-                .arg(pid.to_string())
-                .status()
-                .await?;
+            let status = Command::new("kill").arg("-TERM").arg(pid.to_string()).status().await?;
             if status.success() {
                 match tokio::time::timeout(Duration::from_secs(15), self.child.wait()).await {
                     Ok(result) => {
@@ -221,9 +198,7 @@ impl NatsServerProcess {
 }
 
 fn config_text(options: &NatsServerOptions) -> String {
-    let port = options
-        .port
-        .map_or_else(|| "-1".to_owned(), |port| port.to_string());
+    let port = options.port.map_or_else(|| "-1".to_owned(), |port| port.to_string());
     let store = options.store_dir.join("jetstream");
     let sync = if options.sync_always {
         "\n  sync_interval: always"

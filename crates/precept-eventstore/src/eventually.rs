@@ -21,8 +21,7 @@ use eventually_core::subscription::{EventStream as SubscriberStream, EventSubscr
 use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt};
 use precept_app::{
-    Actor, AggregateStore, AppendOutcome, Fingerprint, Loaded, NewCommit, RequestId, RequestMeta,
-    StoreError,
+    Actor, AggregateStore, AppendOutcome, Fingerprint, Loaded, NewCommit, RequestId, RequestMeta, StoreError,
 };
 use precept_domain::CouncilCode;
 use uuid::Uuid;
@@ -56,8 +55,7 @@ impl AppendError for EventuallyError {
     fn is_conflict_error(&self) -> bool {
         matches!(
             self,
-            EventuallyError::VersionMismatch { .. }
-                | EventuallyError::Store(StoreError::Conflict { .. })
+            EventuallyError::VersionMismatch { .. } | EventuallyError::Store(StoreError::Conflict { .. })
         )
     }
 }
@@ -111,8 +109,7 @@ impl<A: StoredAggregate> CouncilStreams<A> {
         expected: Expected,
         events: Vec<A::Event>,
     ) -> Result<u32, EventuallyError> {
-        let loaded: Loaded<A::State> =
-            AggregateStore::<A>::load(&self.store, &self.council, &id).await?;
+        let loaded: Loaded<A::State> = AggregateStore::<A>::load(&self.store, &self.council, &id).await?;
         if let Expected::Exact(version) = expected
             && u64::from(version) != loaded.position.version
         {
@@ -124,8 +121,7 @@ impl<A: StoredAggregate> CouncilStreams<A> {
         if events.is_empty() {
             return Ok(to_u32(loaded.position.version)?);
         }
-        let request_id =
-            RequestId::parse(&Uuid::new_v4().to_string()).expect("a UUID is a valid request id");
+        let request_id = RequestId::parse(&Uuid::new_v4().to_string()).expect("a UUID is a valid request id");
         let meta = RequestMeta {
             request_id,
             correlation_id: Uuid::new_v4(),
@@ -163,9 +159,7 @@ impl<A: StoredAggregate> CouncilStreams<A> {
         let mut persisted = Vec::new();
         let mut next = from_sequence.max(1);
         while let Some(message) = classify::direct_get(
-            stream
-                .direct_get_next_for_subject(subject.as_str(), Some(next))
-                .await,
+            stream.direct_get_next_for_subject(subject.as_str(), Some(next)).await,
             council,
         )? {
             let commit = decode_commit(message.sequence, &message.payload)
@@ -173,8 +167,7 @@ impl<A: StoredAggregate> CouncilStreams<A> {
             let id = A::parse_id(&commit.envelope.aggregate_id)
                 .map_err(|error| classify::corrupt(message.sequence, error))?;
             for (offset, encoded) in commit.envelope.events.iter().enumerate() {
-                let event = A::decode_event(encoded)
-                    .map_err(|error| classify::corrupt(message.sequence, error))?;
+                let event = A::decode_event(encoded).map_err(|error| classify::corrupt(message.sequence, error))?;
                 persisted.push(self.persisted(
                     &id,
                     message.sequence,
@@ -222,10 +215,7 @@ impl<A: StoredAggregate> EventStore for CouncilStreams<A> {
         })
     }
 
-    fn stream_all(
-        &self,
-        select: Select,
-    ) -> BoxFuture<'_, Result<EventStream<'_, Self>, EventuallyError>> {
+    fn stream_all(&self, select: Select) -> BoxFuture<'_, Result<EventStream<'_, Self>, EventuallyError>> {
         Box::pin(async move {
             let subject = layout::subject(self.council.as_str(), A::KIND, ">");
             let from_sequence = match select {
@@ -269,10 +259,7 @@ impl<A: StoredAggregate> EventSubscriber for CouncilStreams<A> {
                 .and_then(move |message| {
                     let this = this.clone();
                     async move {
-                        let sequence = message
-                            .info()
-                            .map_err(classify::unavailable)?
-                            .stream_sequence;
+                        let sequence = message.info().map_err(classify::unavailable)?.stream_sequence;
                         let commit = decode_commit(sequence, &message.payload)
                             .map_err(|error| classify::corrupt(sequence, error))?;
                         let id = A::parse_id(&commit.envelope.aggregate_id)
@@ -283,14 +270,9 @@ impl<A: StoredAggregate> EventSubscriber for CouncilStreams<A> {
                             .iter()
                             .enumerate()
                             .map(|(offset, encoded)| {
-                                let event = A::decode_event(encoded)
-                                    .map_err(|error| classify::corrupt(sequence, error))?;
-                                this.persisted(
-                                    &id,
-                                    sequence,
-                                    commit.envelope.first_version + offset as u64,
-                                    event,
-                                )
+                                let event =
+                                    A::decode_event(encoded).map_err(|error| classify::corrupt(sequence, error))?;
+                                this.persisted(&id, sequence, commit.envelope.first_version + offset as u64, event)
                             })
                             .collect::<Result<Vec<_>, _>>()
                     }

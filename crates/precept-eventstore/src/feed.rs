@@ -47,19 +47,14 @@ impl FeedSource for JetStreamFeedSource {
         projector: &str,
         after_sequence: u64,
     ) -> Result<JetStreamFeed, FeedError> {
-        let stream = self
-            .store
-            .stream(council.as_str())
-            .await
-            .map_err(unavailable)?;
+        let stream = self.store.stream(council.as_str()).await.map_err(unavailable)?;
         let durable = format!("projector-{projector}");
         // Reuse the consumer only after a clean stop: acknowledged exactly up to the checkpoint
         // and nothing delivered beyond it. Messages handed to a projector that died would
         // otherwise wait out `ack_wait` before being redelivered.
         let reusable = match stream.consumer_info(&durable).await {
             Ok(info) => {
-                info.ack_floor.stream_sequence == after_sequence
-                    && info.delivered.stream_sequence == after_sequence
+                info.ack_floor.stream_sequence == after_sequence && info.delivered.stream_sequence == after_sequence
             }
             Err(_) => false,
         };
@@ -83,8 +78,7 @@ impl FeedSource for JetStreamFeedSource {
             };
             stream.create_consumer(config).await.map_err(unavailable)?;
         }
-        let consumer: consumer::PullConsumer =
-            stream.get_consumer(&durable).await.map_err(unavailable)?;
+        let consumer: consumer::PullConsumer = stream.get_consumer(&durable).await.map_err(unavailable)?;
         let messages = consumer
             .stream()
             .max_messages_per_batch(1_000)
@@ -93,18 +87,11 @@ impl FeedSource for JetStreamFeedSource {
             .messages()
             .await
             .map_err(unavailable)?;
-        Ok(JetStreamFeed {
-            messages,
-            last: None,
-        })
+        Ok(JetStreamFeed { messages, last: None })
     }
 
     async fn last_sequence(&self, council: &CouncilCode) -> Result<u64, FeedError> {
-        let stream = self
-            .store
-            .stream(council.as_str())
-            .await
-            .map_err(unavailable)?;
+        let stream = self.store.stream(council.as_str()).await.map_err(unavailable)?;
         let info = stream.get_info().await.map_err(unavailable)?;
         Ok(info.state.last_sequence)
     }
@@ -120,10 +107,9 @@ impl JetStreamFeed {
     fn decode(message: &jetstream::Message) -> Result<FeedCommit, FeedError> {
         let sequence = message.info().map_err(unavailable)?.stream_sequence;
         let corrupt = |reason: String| FeedError::Corrupt { sequence, reason };
-        let DecodedCommit { envelope, .. } = decode_commit(sequence, &message.payload)
-            .map_err(|error| corrupt(error.to_string()))?;
-        let council =
-            CouncilCode::parse(&envelope.council).map_err(|error| corrupt(error.to_string()))?;
+        let DecodedCommit { envelope, .. } =
+            decode_commit(sequence, &message.payload).map_err(|error| corrupt(error.to_string()))?;
+        let council = CouncilCode::parse(&envelope.council).map_err(|error| corrupt(error.to_string()))?;
         let events = match envelope.kind.as_str() {
             CouncilTaxAccount::KIND => FeedEvents::CouncilTaxAccount(
                 envelope
@@ -149,11 +135,7 @@ impl JetStreamFeed {
 }
 
 impl CommitFeed for JetStreamFeed {
-    async fn next_batch(
-        &mut self,
-        batch_max: usize,
-        idle: Duration,
-    ) -> Result<Vec<FeedCommit>, FeedError> {
+    async fn next_batch(&mut self, batch_max: usize, idle: Duration) -> Result<Vec<FeedCommit>, FeedError> {
         let first = match tokio::time::timeout(idle, self.messages.next()).await {
             Err(_elapsed) => return Ok(Vec::new()),
             Ok(None) => return Err(FeedError::Unavailable("subscription ended".into())),
@@ -182,10 +164,7 @@ impl CommitFeed for JetStreamFeed {
             return Ok(());
         };
         let last_sequence = message.info().map_err(unavailable)?.stream_sequence;
-        debug_assert_eq!(
-            last_sequence, sequence,
-            "projectors acknowledge whole batches"
-        );
+        debug_assert_eq!(last_sequence, sequence, "projectors acknowledge whole batches");
         // AckPolicy::All: acknowledging the batch's last message acknowledges all before it.
         message.double_ack().await.map_err(unavailable)
     }

@@ -41,10 +41,7 @@ mod tests {
     fn names_follow_the_documented_layout() {
         assert_eq!(stream_name("tunbridge-wells"), "PRECEPT_TUNBRIDGE_WELLS");
         assert_eq!(partnership_stream(), "PRECEPT_PARTNERSHIP");
-        assert_eq!(
-            subject("swale", "ct-account", "abc"),
-            "precept.swale.ct-account.abc"
-        );
+        assert_eq!(subject("swale", "ct-account", "abc"), "precept.swale.ct-account.abc");
         assert_eq!(council_subjects("swale"), "precept.swale.>");
     }
 }

@@ -35,8 +35,5 @@ pub use store::JetStreamEventStore;
 /// # Errors
 /// [`precept_app::StoreError::SequenceOverflow`] past `u32::MAX`.
 pub fn to_u32(value: u64) -> Result<u32, precept_app::StoreError> {
-    u32::try_from(value).map_err(|_| precept_app::StoreError::SequenceOverflow {
-        value,
-        target: "u32",
-    })
+    u32::try_from(value).map_err(|_| precept_app::StoreError::SequenceOverflow { value, target: "u32" })
 }

@@ -20,11 +20,7 @@ pub(crate) async fn load_after<A: StoredAggregate>(
 ) -> Result<Loaded<A::State>, StoreError> {
     let stream = store.stream(council).await?;
     let subject = layout::subject(council, A::KIND, aggregate_id);
-    let Some(last) = classify::direct_get(
-        stream.direct_get_last_for_subject(subject.as_str()).await,
-        council,
-    )?
-    else {
+    let Some(last) = classify::direct_get(stream.direct_get_last_for_subject(subject.as_str()).await, council)? else {
         return Ok(loaded);
     };
     if last.sequence == loaded.position.last_sequence {

@@ -20,15 +20,11 @@ pub(crate) struct SnapshotStore {
 }
 
 impl SnapshotStore {
-    pub(crate) async fn open(
-        context: &jetstream::Context,
-        config: &EventStoreConfig,
-    ) -> Result<Self, StoreError> {
+    pub(crate) async fn open(context: &jetstream::Context, config: &EventStoreConfig) -> Result<Self, StoreError> {
         let bucket = context
             .create_or_update_key_value(kv::Config {
                 bucket: SNAPSHOT_BUCKET.to_owned(),
-                description: "latest snapshot of each aggregate; a cache of history, rebuildable"
-                    .to_owned(),
+                description: "latest snapshot of each aggregate; a cache of history, rebuildable".to_owned(),
                 history: 1,
                 num_replicas: config.replicas,
                 storage: match config.storage {

@@ -5,10 +5,7 @@ use std::sync::Arc;
 
 use async_nats::jetstream::{self, message::PublishMessage, stream};
 use bytes::Bytes;
-use precept_app::{
-    AggregateStore, AppendOutcome, Clock, CommitOutcome, Loaded, NewCommit, StoreError,
-    StreamPosition,
-};
+use precept_app::{AggregateStore, AppendOutcome, Clock, CommitOutcome, Loaded, NewCommit, StoreError, StreamPosition};
 use precept_domain::CouncilCode;
 use tokio::sync::RwLock;
 
@@ -17,6 +14,9 @@ use crate::codec::{COMMIT_ENCODING_V1, CommitEnvelopeV1, StoredAggregate};
 use crate::config::{EventStoreConfig, StorageKind};
 use crate::layout;
 use crate::snapshot::SnapshotStore;
+
+/// A cold load that had to read this many events past its snapshot writes a new snapshot.
+const SNAPSHOT_AFTER_TAIL_EVENTS: u64 = 20;
 
 /// The event store: council streams, commits, snapshots.
 ///
@@ -122,18 +122,17 @@ impl JetStreamEventStore {
             .map_err(|_| StoreError::UnknownCouncil {
                 council: council.to_owned(),
             })?;
-        self.streams
-            .write()
-            .await
-            .insert(council.to_owned(), stream.clone());
+        self.streams.write().await.insert(council.to_owned(), stream.clone());
         Ok(stream)
     }
 
+    /// The envelope a commit would be stored as; lets benchmarks size their raw payloads.
+    pub fn encode_for_benchmark<A: StoredAggregate>(&self, commit: &NewCommit<'_, A>) -> CommitEnvelopeV1 {
+        self.envelope(commit)
+    }
+
     /// Encodes a commit as its stored envelope; recorded_at is stamped here, by the adapter.
-    pub(crate) fn envelope<A: StoredAggregate>(
-        &self,
-        commit: &NewCommit<'_, A>,
-    ) -> CommitEnvelopeV1 {
+    pub(crate) fn envelope<A: StoredAggregate>(&self, commit: &NewCommit<'_, A>) -> CommitEnvelopeV1 {
         CommitEnvelopeV1 {
             encoding: COMMIT_ENCODING_V1.to_owned(),
             council: commit.council.as_str().to_owned(),
@@ -152,17 +151,13 @@ impl JetStreamEventStore {
     }
 
     /// Publishes one commit with the optimistic-concurrency and de-duplication headers.
-    async fn publish<A: StoredAggregate>(
-        &self,
-        commit: &NewCommit<'_, A>,
-    ) -> Result<AppendOutcome, StoreError> {
+    async fn publish<A: StoredAggregate>(&self, commit: &NewCommit<'_, A>) -> Result<AppendOutcome, StoreError> {
         assert!(
             !commit.events.is_empty(),
             "the command handler never appends an empty commit"
         );
         let envelope = self.envelope(commit);
-        let payload =
-            serde_json::to_vec(&envelope).expect("commit envelopes are always serialisable");
+        let payload = serde_json::to_vec(&envelope).expect("commit envelopes are always serialisable");
         let council = commit.council.as_str();
         let subject = layout::subject(council, A::KIND, &envelope.aggregate_id);
         let publish = PublishMessage::build()
@@ -180,8 +175,7 @@ impl JetStreamEventStore {
         if ack.duplicate {
             return self.check_duplicate(council, &subject, ack.sequence).await;
         }
-        let event_count = u32::try_from(commit.events.len())
-            .expect("a commit holds far fewer than u32::MAX events");
+        let event_count = u32::try_from(commit.events.len()).expect("a commit holds far fewer than u32::MAX events");
         let outcome = CommitOutcome {
             sequence: ack.sequence,
             version: commit.expected.version + u64::from(event_count),
@@ -195,15 +189,10 @@ impl JetStreamEventStore {
 
     /// A duplicate acknowledgement names the original's sequence; make sure it was for this
     /// aggregate, since a request id reused on another aggregate must not pass as a retry.
-    async fn check_duplicate(
-        &self,
-        council: &str,
-        subject: &str,
-        sequence: u64,
-    ) -> Result<AppendOutcome, StoreError> {
+    async fn check_duplicate(&self, council: &str, subject: &str, sequence: u64) -> Result<AppendOutcome, StoreError> {
         let stream = self.stream(council).await?;
-        let original = classify::direct_get(stream.direct_get(sequence).await, council)?
-            .ok_or_else(|| StoreError::Corrupt {
+        let original =
+            classify::direct_get(stream.direct_get(sequence).await, council)?.ok_or_else(|| StoreError::Corrupt {
                 sequence,
                 reason: "duplicate points at a missing message".into(),
             })?;
@@ -215,11 +204,7 @@ impl JetStreamEventStore {
 }
 
 impl<A: StoredAggregate> AggregateStore<A> for JetStreamEventStore {
-    async fn load(
-        &self,
-        council: &CouncilCode,
-        aggregate_id: &A::Id,
-    ) -> Result<Loaded<A::State>, StoreError> {
+    async fn load(&self, council: &CouncilCode, aggregate_id: &A::Id) -> Result<Loaded<A::State>, StoreError> {
         let start = match self
             .snapshots
             .get::<A>(council.as_str(), &aggregate_id.to_string())
@@ -232,7 +217,20 @@ impl<A: StoredAggregate> AggregateStore<A> for JetStreamEventStore {
             },
             None => Loaded::default(),
         };
-        crate::load::load_after::<A>(self, council.as_str(), &aggregate_id.to_string(), start).await
+        let start_version = start.position.version;
+        let loaded = crate::load::load_after::<A>(self, council.as_str(), &aggregate_id.to_string(), start).await?;
+        if loaded.position.version - start_version >= SNAPSHOT_AFTER_TAIL_EVENTS {
+            // A long tail was read one direct get per commit; snapshot it (off the load path)
+            // so the next cold load of this aggregate is two round trips.
+            let (store, council, aggregate_id, snapshot) =
+                (self.clone(), council.clone(), aggregate_id.clone(), loaded.clone());
+            tokio::spawn(async move {
+                if let Err(error) = AggregateStore::<A>::save_snapshot(&store, &council, &aggregate_id, &snapshot).await {
+                    tracing::warn!(%council, %aggregate_id, %error, "snapshot after a long load not saved");
+                }
+            });
+        }
+        Ok(loaded)
     }
 
     async fn append(&self, commit: NewCommit<'_, A>) -> Result<AppendOutcome, StoreError> {
@@ -277,15 +275,12 @@ pub(crate) fn fold_commit<A: StoredAggregate>(
         .map(A::decode_event)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| classify::corrupt(sequence, error))?;
-    let state = A::fold(std::mem::take(&mut loaded.state), &events).map_err(|error| {
-        StoreError::Corrupt {
-            sequence,
-            reason: error.to_string(),
-        }
+    let state = A::fold(std::mem::take(&mut loaded.state), &events).map_err(|error| StoreError::Corrupt {
+        sequence,
+        reason: error.to_string(),
     })?;
     loaded.state = state;
-    let event_count =
-        u32::try_from(events.len()).expect("a commit holds far fewer than u32::MAX events");
+    let event_count = u32::try_from(events.len()).expect("a commit holds far fewer than u32::MAX events");
     loaded.position = StreamPosition {
         version: envelope.last_version(),
         last_sequence: sequence,

@@ -104,15 +104,12 @@ impl Projector {
     ///
     /// # Errors
     /// [`ProjectorError::Feed`] if the projector stopped first.
-    pub async fn caught_up(
-        &self,
-        council: &CouncilCode,
-        sequence: u64,
-    ) -> Result<(), ProjectorError> {
-        let mut receiver =
-            self.progress.get(council).cloned().ok_or_else(|| {
-                FeedError::Unavailable(format!("no projector for council {council}"))
-            })?;
+    pub async fn caught_up(&self, council: &CouncilCode, sequence: u64) -> Result<(), ProjectorError> {
+        let mut receiver = self
+            .progress
+            .get(council)
+            .cloned()
+            .ok_or_else(|| FeedError::Unavailable(format!("no projector for council {council}")))?;
         receiver
             .wait_for(|reached| *reached >= sequence)
             .await
@@ -169,9 +166,7 @@ async fn run_feed<F: FeedSource>(
         let Some(last) = batch.last().map(|commit| commit.sequence) else {
             continue;
         };
-        let reached = store
-            .apply_batch(&config.name, council.as_str(), &batch)
-            .await?;
+        let reached = store.apply_batch(&config.name, council.as_str(), &batch).await?;
         feed.ack_through(last).await?;
         progress.send_replace(reached);
     }

@@ -29,8 +29,7 @@ impl AccountBalanceQueries {
 }
 
 fn view(row: BalanceRow) -> BalanceView {
-    let unsigned =
-        |value: i64| u64::try_from(value).expect("counts and sequences are written non-negative");
+    let unsigned = |value: i64| u64::try_from(value).expect("counts and sequences are written non-negative");
     BalanceView {
         council: row.council,
         account_id: row.account_id,
@@ -52,15 +51,14 @@ impl BalanceQueries for AccountBalanceQueries {
         min_sequence: u64,
     ) -> Result<Option<BalanceView>, QueryError> {
         if min_sequence > 0 {
-            let mut progress = self.progress.get(council).cloned().ok_or_else(|| {
-                QueryError::Unavailable(format!("no projector for council {council}"))
-            })?;
-            let waited = tokio::time::timeout(
-                self.wait_max,
-                progress.wait_for(|reached| *reached >= min_sequence),
-            )
-            .await
-            .map(|result| result.is_ok());
+            let mut progress = self
+                .progress
+                .get(council)
+                .cloned()
+                .ok_or_else(|| QueryError::Unavailable(format!("no projector for council {council}")))?;
+            let waited = tokio::time::timeout(self.wait_max, progress.wait_for(|reached| *reached >= min_sequence))
+                .await
+                .map(|result| result.is_ok());
             if waited != Ok(true) {
                 return Err(QueryError::NotCaughtUp {
                     wanted: min_sequence,

@@ -80,12 +80,7 @@ impl ReadStore {
             )
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
-            ReadStore::Postgres(
-                PgPoolOptions::new()
-                    .max_connections(8)
-                    .connect_with(options)
-                    .await?,
-            )
+            ReadStore::Postgres(PgPoolOptions::new().max_connections(8).connect_with(options).await?)
         } else {
             return Err(ReadStoreError::UnsupportedUrl);
         };
@@ -126,9 +121,7 @@ impl ReadStore {
     ) -> Result<u64, ReadStoreError> {
         match self {
             ReadStore::Sqlite(pool) => sqlite::apply_batch(pool, projector, council, commits).await,
-            ReadStore::Postgres(pool) => {
-                postgres::apply_batch(pool, projector, council, commits).await
-            }
+            ReadStore::Postgres(pool) => postgres::apply_batch(pool, projector, council, commits).await,
         }
     }
 
@@ -147,11 +140,7 @@ impl ReadStore {
     ///
     /// # Errors
     /// [`ReadStoreError::Database`].
-    pub async fn account_balance(
-        &self,
-        council: &str,
-        account_id: &str,
-    ) -> Result<Option<BalanceRow>, ReadStoreError> {
+    pub async fn account_balance(&self, council: &str, account_id: &str) -> Result<Option<BalanceRow>, ReadStoreError> {
         match self {
             ReadStore::Sqlite(pool) => sqlite::account_balance(pool, council, account_id).await,
             ReadStore::Postgres(pool) => postgres::account_balance(pool, council, account_id).await,

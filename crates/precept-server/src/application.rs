@@ -92,25 +92,18 @@ impl Application {
             .as_ref()
             .map(|projector| projector.progress().clone())
             .unwrap_or_default();
-        let queries =
-            AccountBalanceQueries::new(read_store.clone(), progress, settings.read_wait_max);
+        let queries = AccountBalanceQueries::new(read_store.clone(), progress, settings.read_wait_max);
         let handler_config = HandlerConfig {
             cache_capacity: settings.cache_capacity,
             idempotency_retention: request_retention,
             ..HandlerConfig::default()
         };
-        let handler =
-            CommandHandler::new(CouncilTaxAccount, Arc::new(store.clone()), handler_config);
+        let handler = CommandHandler::new(CouncilTaxAccount, Arc::new(store.clone()), handler_config);
         let councils: HashSet<_> = settings.councils.iter().cloned().collect();
         let service = CouncilTaxService::new(Arc::new(handler), Arc::new(queries), councils);
         let listener = TcpListener::bind(settings.grpc_addr)
             .await
-            .with_context(|| {
-                format!(
-                    "binding gRPC to {} (is another precept running?)",
-                    settings.grpc_addr
-                )
-            })?;
+            .with_context(|| format!("binding gRPC to {} (is another precept running?)", settings.grpc_addr))?;
         Ok(Application {
             listener,
             nats_server,
@@ -174,10 +167,7 @@ impl Application {
         }
         self.read_store.close().await;
         if let Some(server) = self.nats_server {
-            server
-                .stop()
-                .await
-                .context("stopping the local nats-server")?;
+            server.stop().await.context("stopping the local nats-server")?;
         }
         served.context("gRPC server failed")
     }

@@ -61,11 +61,7 @@ struct ServeArgs {
     #[arg(long, env = "PRECEPT_NATS_PORT", default_value_t = 4333)]
     nats_port: u16,
     /// Read-model database: sqlite:PATH or postgres://...
-    #[arg(
-        long,
-        env = "PRECEPT_DATABASE_URL",
-        default_value = "sqlite://var/precept.db"
-    )]
+    #[arg(long, env = "PRECEPT_DATABASE_URL", default_value = "sqlite://var/precept.db")]
     database_url: String,
     /// The partnership's council codes, comma separated.
     #[arg(
@@ -81,6 +77,9 @@ struct ServeArgs {
     /// Stream replicas (3 on a production cluster).
     #[arg(long, env = "PRECEPT_REPLICAS", default_value_t = 1)]
     replicas: usize,
+    /// Run the projectors in this instance; exactly one instance per read-model database may.
+    #[arg(long, env = "PRECEPT_RUN_PROJECTORS", default_value_t = true, action = clap::ArgAction::Set)]
+    run_projectors: bool,
 }
 
 impl ServeArgs {
@@ -89,8 +88,7 @@ impl ServeArgs {
             .councils
             .iter()
             .map(|code| {
-                CouncilCode::parse(code.trim())
-                    .with_context(|| format!("council code {code:?} in PRECEPT_COUNCILS"))
+                CouncilCode::parse(code.trim()).with_context(|| format!("council code {code:?} in PRECEPT_COUNCILS"))
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let nats = match self.nats_url {
@@ -105,13 +103,13 @@ impl ServeArgs {
             && let Some(parent) = PathBuf::from(path).parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
         Ok(Settings {
             grpc_addr: self.grpc_addr,
             duplicate_window: Duration::from_secs(self.duplicate_window_secs),
             replicas: self.replicas,
+            run_projectors: self.run_projectors,
             ..Settings::new(nats, self.database_url, councils)
         })
     }

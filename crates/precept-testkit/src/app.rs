@@ -86,9 +86,7 @@ impl TestApp {
             let _ = shutdown.send(());
         }
         if let Some(task) = self.task.take() {
-            task.await
-                .expect("service task")
-                .expect("service stopped cleanly");
+            task.await.expect("service task").expect("service stopped cleanly");
         }
     }
 }

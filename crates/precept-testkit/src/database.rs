@@ -6,8 +6,7 @@ use sqlx::postgres::PgConnection;
 
 /// The PostgreSQL server tests create databases on.
 pub fn pg_base_url() -> String {
-    std::env::var("PRECEPT_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("PRECEPT_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// A database private to one test.

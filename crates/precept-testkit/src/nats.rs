@@ -30,9 +30,7 @@ pub fn nats_server_binary() -> PathBuf {
         .expect("the lock names a version");
     let binary = root.join(format!(".tools/nats-server-{version}/nats-server"));
     if !binary.is_file() {
-        let _guard = FETCH_LOCK
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _guard = FETCH_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if !binary.is_file() {
             let status = Command::new(root.join("scripts/fetch-nats-server.sh")).status();
             assert!(

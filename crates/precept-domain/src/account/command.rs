@@ -82,8 +82,7 @@ impl PaymentReference {
     /// [`MalformedPaymentReference`] when empty, too long, or not printable ASCII.
     pub fn parse(text: &str) -> Result<Self, MalformedPaymentReference> {
         let printable = text.bytes().all(|b| (0x20..0x7f).contains(&b));
-        if text.is_empty() || text.len() > Self::LENGTH_MAX || !printable || text.trim().is_empty()
-        {
+        if text.is_empty() || text.len() > Self::LENGTH_MAX || !printable || text.trim().is_empty() {
             return Err(MalformedPaymentReference);
         }
         Ok(PaymentReference(text.to_owned()))

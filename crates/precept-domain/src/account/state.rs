@@ -63,9 +63,7 @@ impl AccountState {
                     payment_ids: HashSet::new(),
                 }))
             }
-            (AccountState::Open(_), AccountEvent::AccountOpened(_)) => {
-                Err(AccountError::AccountAlreadyOpen)
-            }
+            (AccountState::Open(_), AccountEvent::AccountOpened(_)) => Err(AccountError::AccountAlreadyOpen),
             (AccountState::NotOpened, _) => Err(AccountError::AccountNotOpen),
             (AccountState::Open(mut account), AccountEvent::LiablePartyAdded(added)) => {
                 account.liable_parties.push(added.party_id);
@@ -86,11 +84,7 @@ impl AccountState {
     ///
     /// # Errors
     /// The [`AccountError`] naming the rule that refuses the command.
-    pub fn decide(
-        &self,
-        id: AccountId,
-        command: AccountCommand,
-    ) -> Result<Vec<AccountEvent>, AccountError> {
+    pub fn decide(&self, id: AccountId, command: AccountCommand) -> Result<Vec<AccountEvent>, AccountError> {
         match command {
             AccountCommand::OpenAccount(open) => self.open(id, open),
             AccountCommand::PostPayment(payment) => self.post_payment(payment),
@@ -118,11 +112,7 @@ impl AccountState {
             });
         }
         let mut seen = HashSet::with_capacity(open.liable_parties.len());
-        if let Some(duplicate) = open
-            .liable_parties
-            .iter()
-            .find(|party| !seen.insert(**party))
-        {
+        if let Some(duplicate) = open.liable_parties.iter().find(|party| !seen.insert(**party)) {
             return Err(AccountError::DuplicateLiableParty(*duplicate));
         }
         if open.balance_brought_forward_pence.get().abs() > BALANCE_MAGNITUDE_MAX.get() {

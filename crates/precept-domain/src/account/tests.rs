@@ -12,13 +12,11 @@ fn account_id() -> AccountId {
 }
 
 fn party(n: u8) -> PartyId {
-    PartyId::parse(&format!("00000000-0000-4000-8000-0000000000{n:02x}"))
-        .expect("fixture id is valid")
+    PartyId::parse(&format!("00000000-0000-4000-8000-0000000000{n:02x}")).expect("fixture id is valid")
 }
 
 fn payment_id(n: u8) -> PaymentId {
-    PaymentId::parse(&format!("00000000-0000-4000-9000-0000000000{n:02x}"))
-        .expect("fixture id is valid")
+    PaymentId::parse(&format!("00000000-0000-4000-9000-0000000000{n:02x}")).expect("fixture id is valid")
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -75,13 +73,8 @@ fn paid(n: u8, amount: &str) -> AccountEvent {
 }
 
 #[track_caller]
-fn check(
-    given: &[AccountEvent],
-    when: AccountCommand,
-    then: Result<Vec<AccountEvent>, AccountError>,
-) {
-    let state =
-        CouncilTaxAccount::fold(AccountState::default(), given).expect("given history is valid");
+fn check(given: &[AccountEvent], when: AccountCommand, then: Result<Vec<AccountEvent>, AccountError>) {
+    let state = CouncilTaxAccount::fold(AccountState::default(), given).expect("given history is valid");
     assert_eq!(state.decide(account_id(), when), then);
 }
 
@@ -96,11 +89,7 @@ fn opening_an_account_records_it_and_each_liable_party_in_one_command() {
 
 #[test]
 fn opening_keeps_a_balance_brought_forward_from_migration() {
-    check(
-        &[],
-        open(&[1], "-12.50"),
-        Ok(vec![opened("-12.50"), party_added(1)]),
-    );
+    check(&[], open(&[1], "-12.50"), Ok(vec![opened("-12.50"), party_added(1)]));
 }
 
 #[test]
@@ -175,18 +164,9 @@ fn the_same_payment_is_never_credited_twice() {
 
 #[test]
 fn payments_reduce_the_balance_owed_and_can_leave_a_credit() {
-    let history = [
-        opened("100.00"),
-        party_added(1),
-        paid(1, "60.00"),
-        paid(2, "60.00"),
-    ];
-    let state =
-        CouncilTaxAccount::fold(AccountState::default(), &history).expect("history is valid");
-    assert_eq!(
-        state.as_open().map(|a| a.balance_owed_pence),
-        Some(gbp("-20.00"))
-    );
+    let history = [opened("100.00"), party_added(1), paid(1, "60.00"), paid(2, "60.00")];
+    let state = CouncilTaxAccount::fold(AccountState::default(), &history).expect("history is valid");
+    assert_eq!(state.as_open().map(|a| a.balance_owed_pence), Some(gbp("-20.00")));
 }
 
 #[test]

@@ -1,12 +1,10 @@
 //! Stored encodings of the Council Tax account (`ct-account`), schema version 1.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use precept_app::{
-    CommitOutcome, Fingerprint, RecordedRequest, RequestId, RequestLog, StreamPosition,
-};
+use precept_app::{CommitOutcome, Fingerprint, RecordedRequest, RequestId, RequestLog, StreamPosition};
 use precept_domain::account::{
-    AccountEvent, AccountOpened, AccountState, CouncilTaxAccount, LiablePartyAdded,
-    OpenAccountState, PaymentMethod, PaymentPosted, PaymentReference,
+    AccountEvent, AccountOpened, AccountState, CouncilTaxAccount, LiablePartyAdded, OpenAccountState, PaymentMethod,
+    PaymentPosted, PaymentReference,
 };
 use precept_domain::{AccountId, PartyId, PaymentId, Pence, Uprn};
 use serde::{Deserialize, Serialize};
@@ -79,16 +77,15 @@ impl From<MethodV1> for PaymentMethod {
     }
 }
 
-fn to_value<T: Serialize>(dto: &T) -> serde_json::Value {
-    serde_json::to_value(dto)
-        .expect("event DTOs hold only strings, integers and dates: always serialisable")
+fn to_value<T: Serialize>(dto: &T) -> Box<serde_json::value::RawValue> {
+    serde_json::value::to_raw_value(dto).expect("event DTOs hold only strings, integers and dates: always serialisable")
 }
 
 fn from_value<T: for<'de> Deserialize<'de>>(
-    value: &serde_json::Value,
+    value: &serde_json::value::RawValue,
     what: &'static str,
 ) -> Result<T, DecodeError> {
-    T::deserialize(value).map_err(|source| DecodeError::Malformed { what, source })
+    serde_json::from_str(value.get()).map_err(|source| DecodeError::Malformed { what, source })
 }
 
 fn invalid(field: &'static str) -> impl Fn(precept_domain::IdError) -> DecodeError {
@@ -137,8 +134,7 @@ impl StoredAggregate for CouncilTaxAccount {
             (OPENED, 1) => {
                 let dto: AccountOpenedV1 = from_value(&event.data, OPENED)?;
                 Ok(AccountEvent::AccountOpened(AccountOpened {
-                    account_id: AccountId::from_uuid(dto.account_id)
-                        .map_err(invalid("account_id"))?,
+                    account_id: AccountId::from_uuid(dto.account_id).map_err(invalid("account_id"))?,
                     property: Uprn::parse(&dto.uprn.to_string()).map_err(invalid("uprn"))?,
                     liability_start: dto.liability_start,
                     balance_brought_forward_pence: Pence::new(dto.balance_brought_forward_pence),
@@ -154,8 +150,7 @@ impl StoredAggregate for CouncilTaxAccount {
             (PAYMENT_POSTED, 1) => {
                 let dto: PaymentPostedV1 = from_value(&event.data, PAYMENT_POSTED)?;
                 Ok(AccountEvent::PaymentPosted(PaymentPosted {
-                    payment_id: PaymentId::from_uuid(dto.payment_id)
-                        .map_err(invalid("payment_id"))?,
+                    payment_id: PaymentId::from_uuid(dto.payment_id).map_err(invalid("payment_id"))?,
                     amount_pence: Pence::new(dto.amount_pence),
                     method: dto.method.into(),
                     reference: PaymentReference::parse(&dto.reference)
@@ -175,11 +170,7 @@ impl StoredAggregate for CouncilTaxAccount {
         AccountId::parse(text).map_err(invalid("aggregate_id"))
     }
 
-    fn encode_snapshot(
-        state: &AccountState,
-        position: StreamPosition,
-        requests: &RequestLog,
-    ) -> Vec<u8> {
+    fn encode_snapshot(state: &AccountState, position: StreamPosition, requests: &RequestLog) -> Vec<u8> {
         let snapshot = SnapshotV1 {
             encoding: SNAPSHOT_ENCODING.to_owned(),
             version: position.version,
@@ -187,8 +178,7 @@ impl StoredAggregate for CouncilTaxAccount {
             state: state.as_open().map(OpenStateV1::from),
             requests: requests.iter().map(RequestV1::from).collect(),
         };
-        serde_json::to_vec(&snapshot)
-            .expect("snapshot DTOs hold only strings, integers and dates: always serialisable")
+        serde_json::to_vec(&snapshot).expect("snapshot DTOs hold only strings, integers and dates: always serialisable")
     }
 
     fn decode_snapshot(bytes: &[u8]) -> Option<(AccountState, StreamPosition, RequestLog)> {
@@ -333,20 +323,17 @@ mod golden {
     fn events() -> Vec<AccountEvent> {
         vec![
             AccountEvent::AccountOpened(AccountOpened {
-                account_id: AccountId::from_uuid(uuid("6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11"))
-                    .expect("id"),
+                account_id: AccountId::from_uuid(uuid("6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11")).expect("id"),
                 property: Uprn::parse("100062557744").expect("uprn"),
                 liability_start: "2025-04-01".parse().expect("date"),
                 balance_brought_forward_pence: Pence::new(-1250),
             }),
             AccountEvent::LiablePartyAdded(LiablePartyAdded {
-                party_id: PartyId::from_uuid(uuid("00000000-0000-4000-8000-000000000001"))
-                    .expect("id"),
+                party_id: PartyId::from_uuid(uuid("00000000-0000-4000-8000-000000000001")).expect("id"),
                 liable_from: "2025-04-01".parse().expect("date"),
             }),
             AccountEvent::PaymentPosted(PaymentPosted {
-                payment_id: PaymentId::from_uuid(uuid("00000000-0000-4000-9000-000000000007"))
-                    .expect("id"),
+                payment_id: PaymentId::from_uuid(uuid("00000000-0000-4000-9000-000000000007")).expect("id"),
                 amount_pence: Pence::new(12_756),
                 method: PaymentMethod::DirectDebit,
                 reference: PaymentReference::parse("DD 2025-05").expect("reference"),
@@ -355,24 +342,18 @@ mod golden {
         ]
     }
 
-    // Payload keys are in sorted order: payloads pass through `serde_json::Value`, which keeps
-    // objects sorted, so the stored form is canonical whatever order the DTO declares.
-    const GOLDEN_EVENTS_V1: &str = r#"[{"type":"AccountOpened","schema":1,"data":{"account_id":"6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11","balance_brought_forward_pence":-1250,"liability_start":"2025-04-01","uprn":100062557744}},{"type":"LiablePartyAdded","schema":1,"data":{"liable_from":"2025-04-01","party_id":"00000000-0000-4000-8000-000000000001"}},{"type":"PaymentPosted","schema":1,"data":{"amount_pence":12756,"method":"direct_debit","payment_id":"00000000-0000-4000-9000-000000000007","received_on":"2025-05-01","reference":"DD 2025-05"}}]"#;
+    const GOLDEN_EVENTS_V1: &str = r#"[{"type":"AccountOpened","schema":1,"data":{"account_id":"6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11","uprn":100062557744,"liability_start":"2025-04-01","balance_brought_forward_pence":-1250}},{"type":"LiablePartyAdded","schema":1,"data":{"party_id":"00000000-0000-4000-8000-000000000001","liable_from":"2025-04-01"}},{"type":"PaymentPosted","schema":1,"data":{"payment_id":"00000000-0000-4000-9000-000000000007","amount_pence":12756,"method":"direct_debit","reference":"DD 2025-05","received_on":"2025-05-01"}}]"#;
 
     #[test]
     fn account_events_v1_encode_to_the_golden_text() {
-        let encoded: Vec<EncodedEvent> = events()
-            .iter()
-            .map(CouncilTaxAccount::encode_event)
-            .collect();
+        let encoded: Vec<EncodedEvent> = events().iter().map(CouncilTaxAccount::encode_event).collect();
         let text = serde_json::to_string(&encoded).expect("encodes");
         assert_eq!(text, GOLDEN_EVENTS_V1);
     }
 
     #[test]
     fn account_events_v1_golden_text_decodes_to_the_domain_events() {
-        let encoded: Vec<EncodedEvent> =
-            serde_json::from_str(GOLDEN_EVENTS_V1).expect("golden text parses");
+        let encoded: Vec<EncodedEvent> = serde_json::from_str(GOLDEN_EVENTS_V1).expect("golden text parses");
         let decoded: Vec<AccountEvent> = encoded
             .iter()
             .map(CouncilTaxAccount::decode_event)
@@ -388,22 +369,17 @@ mod golden {
         let envelope: &CommitEnvelopeV1 = &commit.envelope;
         assert_eq!(envelope.encoding, COMMIT_ENCODING_V1);
         assert_eq!(
-            (
-                commit.sequence,
-                envelope.first_version,
-                envelope.last_version()
-            ),
+            (commit.sequence, envelope.first_version, envelope.last_version()),
             (42, 1, 1)
         );
         assert_eq!(envelope.causation_id, None);
         let reencoded = serde_json::to_string(envelope).expect("encodes");
-        expect![[r#"{"encoding":"precept.commit.v1","council":"swale","kind":"ct-account","aggregate_id":"6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11","first_version":1,"request_id":"open-1","fingerprint":"ab12","correlation_id":"11111111-1111-4111-8111-111111111111","actor":"client-swale","recorded_at":"2025-04-01T09:30:00Z","effective_date":"2025-04-01","events":[{"type":"LiablePartyAdded","schema":1,"data":{"liable_from":"2025-04-01","party_id":"00000000-0000-4000-8000-000000000001"}}]}"#]].assert_eq(&reencoded);
+        expect![[r#"{"encoding":"precept.commit.v1","council":"swale","kind":"ct-account","aggregate_id":"6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11","first_version":1,"request_id":"open-1","fingerprint":"ab12","correlation_id":"11111111-1111-4111-8111-111111111111","actor":"client-swale","recorded_at":"2025-04-01T09:30:00Z","effective_date":"2025-04-01","events":[{"type":"LiablePartyAdded","schema":1,"data":{"party_id":"00000000-0000-4000-8000-000000000001","liable_from":"2025-04-01"}}]}"#]].assert_eq(&reencoded);
     }
 
     #[test]
     fn snapshots_round_trip_and_unknown_encodings_are_ignored() {
-        let state =
-            CouncilTaxAccount::fold(AccountState::default(), &events()).expect("valid history");
+        let state = CouncilTaxAccount::fold(AccountState::default(), &events()).expect("valid history");
         let position = StreamPosition {
             version: 3,
             last_sequence: 17,
@@ -439,7 +415,7 @@ mod golden {
         let unknown = EncodedEvent {
             event_type: "PaymentPosted".into(),
             schema: 9,
-            data: serde_json::json!({}),
+            data: serde_json::value::RawValue::from_string("{}".into()).expect("valid JSON"),
         };
         assert!(matches!(
             CouncilTaxAccount::decode_event(&unknown),

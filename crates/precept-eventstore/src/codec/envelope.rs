@@ -10,19 +10,22 @@ use super::DecodeError;
 pub const COMMIT_ENCODING_V1: &str = "precept.commit.v1";
 
 /// One event inside a commit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The payload is kept as raw JSON text: encoding writes each DTO straight to text (no
+/// intermediate `Value` map on the command path) and decoding parses it straight into the DTO.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EncodedEvent {
     /// Event type, e.g. `PaymentPosted`.
     #[serde(rename = "type")]
     pub event_type: String,
     /// Schema version of `data` for this event type.
     pub schema: u32,
-    /// The payload.
-    pub data: serde_json::Value,
+    /// The payload, as JSON text.
+    pub data: Box<serde_json::value::RawValue>,
 }
 
 /// Everything stored about one commit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CommitEnvelopeV1 {
     /// Always [`COMMIT_ENCODING_V1`].
     pub encoding: String,
@@ -55,7 +58,7 @@ pub struct CommitEnvelopeV1 {
 }
 
 /// A decoded envelope with the stream sequence it was read at.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct DecodedCommit {
     /// Stream sequence.
     pub sequence: u64,
@@ -76,11 +79,10 @@ impl CommitEnvelopeV1 {
 /// [`DecodeError::Malformed`] for bad JSON, [`DecodeError::Unknown`] for another encoding,
 /// [`DecodeError::InvalidField`] for an empty commit or a zero version.
 pub fn decode_commit(sequence: u64, payload: &[u8]) -> Result<DecodedCommit, DecodeError> {
-    let envelope: CommitEnvelopeV1 =
-        serde_json::from_slice(payload).map_err(|source| DecodeError::Malformed {
-            what: "commit envelope",
-            source,
-        })?;
+    let envelope: CommitEnvelopeV1 = serde_json::from_slice(payload).map_err(|source| DecodeError::Malformed {
+        what: "commit envelope",
+        source,
+    })?;
     if envelope.encoding != COMMIT_ENCODING_V1 {
         return Err(DecodeError::Unknown {
             what: "commit encoding",
@@ -92,9 +94,7 @@ pub fn decode_commit(sequence: u64, payload: &[u8]) -> Result<DecodedCommit, Dec
         return Err(DecodeError::InvalidField { field: "events" });
     }
     if envelope.first_version == 0 {
-        return Err(DecodeError::InvalidField {
-            field: "first_version",
-        });
+        return Err(DecodeError::InvalidField { field: "first_version" });
     }
     Ok(DecodedCommit { sequence, envelope })
 }

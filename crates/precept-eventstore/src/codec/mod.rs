@@ -12,9 +12,7 @@
 pub mod account_v1;
 mod envelope;
 
-pub use envelope::{
-    COMMIT_ENCODING_V1, CommitEnvelopeV1, DecodedCommit, EncodedEvent, decode_commit,
-};
+pub use envelope::{COMMIT_ENCODING_V1, CommitEnvelopeV1, DecodedCommit, EncodedEvent, decode_commit};
 
 use precept_app::RequestLog;
 use precept_app::StreamPosition;
@@ -68,11 +66,7 @@ pub trait StoredAggregate: AggregateKind {
     fn parse_id(text: &str) -> Result<Self::Id, DecodeError>;
 
     /// Encodes a snapshot of the state (with the position and request log alongside).
-    fn encode_snapshot(
-        state: &Self::State,
-        position: StreamPosition,
-        requests: &RequestLog,
-    ) -> Vec<u8>;
+    fn encode_snapshot(state: &Self::State, position: StreamPosition, requests: &RequestLog) -> Vec<u8>;
 
     /// Decodes a snapshot; `None` for an encoding this build does not know (the caller then
     /// rebuilds from events, so an old snapshot never blocks a load).

@@ -1,0 +1,28 @@
+//! `make bench`: Precept's benchmarks. Each one measures Precept and the raw server it sits on
+//! in the same run, on the same machine, and prints the ratio: absolute figures on a shared
+//! 2-core machine wander, ratios are what we hold ourselves to (docs/PERFORMANCE.md).
+
+mod eventstore;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "precept-bench", about = "Precept benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    bench: Bench,
+}
+
+#[derive(Debug, Subcommand)]
+enum Bench {
+    /// Raw JetStream publish vs Precept's append vs full command handling.
+    Eventstore(eventstore::Args),
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match cli.bench {
+        Bench::Eventstore(args) => runtime.block_on(eventstore::run(args)),
+    }
+}
