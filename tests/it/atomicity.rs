@@ -5,9 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use precept_app::{
-    Actor, AggregateStore, CommandHandler, Fingerprint, HandlerConfig, RequestId, RequestMeta, SystemClock,
-};
+use precept_app::{AggregateStore, CommandHandler, HandlerConfig, RequestMeta, SystemClock};
 use precept_domain::account::{AccountCommand, AccountState, CouncilTaxAccount, OpenAccount};
 use precept_domain::{AccountId, PartyId, Pence, Uprn};
 use precept_eventstore::{EventStoreConfig, JetStreamEventStore};
@@ -43,13 +41,7 @@ fn open_command() -> AccountCommand {
 }
 
 fn meta(n: usize) -> RequestMeta {
-    RequestMeta {
-        request_id: RequestId::parse(&format!("open-{n}")).expect("id"),
-        correlation_id: Uuid::new_v4(),
-        causation_id: None,
-        actor: Actor::parse("atomicity-test").expect("actor"),
-        fingerprint: Fingerprint(format!("f{n}")),
-    }
+    precept_testkit::request_meta(&format!("open-{n}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

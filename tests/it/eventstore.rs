@@ -8,8 +8,8 @@ use eventually_core::subscription::EventSubscriber;
 use eventually_core::versioning::Versioned;
 use futures::{StreamExt, TryStreamExt};
 use precept_app::{
-    Actor, AggregateStore, AppendOutcome, CommandHandler, Fingerprint, HandlerConfig, NewCommit, RequestId,
-    RequestMeta, StoreError, StreamPosition, SystemClock,
+    AggregateStore, AppendOutcome, CommandHandler, HandlerConfig, NewCommit, RequestMeta, StoreError, StreamPosition,
+    SystemClock,
 };
 use precept_domain::account::{
     AccountCommand, AccountEvent, AccountState, CouncilTaxAccount, OpenAccount, PaymentMethod, PaymentPosted,
@@ -30,13 +30,7 @@ async fn store(nats: &TestNats) -> JetStreamEventStore {
 }
 
 fn meta(request: &str) -> RequestMeta {
-    RequestMeta {
-        request_id: RequestId::parse(request).expect("id"),
-        correlation_id: Uuid::new_v4(),
-        causation_id: Some(Uuid::new_v4()),
-        actor: Actor::parse("store-test").expect("actor"),
-        fingerprint: Fingerprint(request.to_owned()),
-    }
+    precept_testkit::request_meta(request)
 }
 
 fn open() -> AccountCommand {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use precept_app::{Actor, CommandHandler, Fingerprint, HandlerConfig, RequestId, RequestMeta, SystemClock};
+use precept_app::{CommandHandler, HandlerConfig, RequestMeta, SystemClock};
 use precept_domain::account::{
     AccountCommand, CouncilTaxAccount, OpenAccount, PaymentMethod, PaymentReference, PostPayment,
 };
@@ -14,13 +14,7 @@ use precept_testkit::{TestDatabase, TestNats, council};
 use uuid::Uuid;
 
 fn meta(request: String) -> RequestMeta {
-    RequestMeta {
-        request_id: RequestId::parse(&request).expect("id"),
-        correlation_id: Uuid::new_v4(),
-        causation_id: None,
-        actor: Actor::parse("projector-test").expect("actor"),
-        fingerprint: Fingerprint(request),
-    }
+    precept_testkit::request_meta(&request)
 }
 
 /// Writes `accounts` accounts with a few payments each in every council; returns the last

@@ -37,3 +37,18 @@ pub use store::JetStreamEventStore;
 pub fn to_u32(value: u64) -> Result<u32, precept_app::StoreError> {
     u32::try_from(value).map_err(|_| precept_app::StoreError::SequenceOverflow { value, target: "u32" })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequences_past_u32_fail_loudly_instead_of_wrapping() {
+        assert_eq!(to_u32(u64::from(u32::MAX)).ok(), Some(u32::MAX));
+        let too_big = u64::from(u32::MAX) + 1;
+        assert!(matches!(
+            to_u32(too_big),
+            Err(precept_app::StoreError::SequenceOverflow { value, target: "u32" }) if value == too_big
+        ));
+    }
+}

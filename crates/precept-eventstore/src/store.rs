@@ -225,7 +225,8 @@ impl<A: StoredAggregate> AggregateStore<A> for JetStreamEventStore {
             let (store, council, aggregate_id, snapshot) =
                 (self.clone(), council.clone(), aggregate_id.clone(), loaded.clone());
             tokio::spawn(async move {
-                if let Err(error) = AggregateStore::<A>::save_snapshot(&store, &council, &aggregate_id, &snapshot).await {
+                if let Err(error) = AggregateStore::<A>::save_snapshot(&store, &council, &aggregate_id, &snapshot).await
+                {
                     tracing::warn!(%council, %aggregate_id, %error, "snapshot after a long load not saved");
                 }
             });

@@ -166,6 +166,11 @@ impl Application {
             projector.shutdown().await;
         }
         self.read_store.close().await;
+        // Flush and close our NATS connection before the server goes, so nothing is lost in
+        // flight and the logs do not fill with reconnect attempts.
+        if let Err(error) = self.store.context().client().drain().await {
+            tracing::warn!(%error, "NATS connection did not drain cleanly");
+        }
         if let Some(server) = self.nats_server {
             server.stop().await.context("stopping the local nats-server")?;
         }

@@ -23,6 +23,21 @@ pub fn council(code: &str) -> CouncilCode {
     CouncilCode::parse(code).expect("test council codes are valid")
 }
 
+/// Request metadata for a command sent straight to a handler: the request id doubles as the
+/// fingerprint, so distinct ids are distinct requests.
+///
+/// # Panics
+/// If `request_id` is not a valid request id.
+pub fn request_meta(request_id: &str) -> precept_app::RequestMeta {
+    precept_app::RequestMeta {
+        request_id: precept_app::RequestId::parse(request_id).expect("test request ids are valid"),
+        correlation_id: uuid::Uuid::new_v4(),
+        causation_id: Some(uuid::Uuid::new_v4()),
+        actor: precept_app::Actor::parse("test").expect("a valid actor"),
+        fingerprint: precept_app::Fingerprint(request_id.to_owned()),
+    }
+}
+
 /// Installs a log subscriber when `TEST_LOG` is set, so tests are quiet by default.
 pub fn init_test_log() {
     if std::env::var_os("TEST_LOG").is_some() {
