@@ -90,6 +90,23 @@ fn payment(n: usize) -> PostPayment {
     }
 }
 
+fn payment_posted(amount_pence: i64) -> AccountEvent {
+    let PostPayment {
+        payment_id,
+        amount_pence: _,
+        method,
+        reference,
+        received_on,
+    } = payment(0);
+    AccountEvent::PaymentPosted(PaymentPosted {
+        payment_id,
+        amount_pence: Pence::new(amount_pence),
+        method,
+        reference,
+        received_on,
+    })
+}
+
 fn rate(count: usize, elapsed: Duration) -> f64 {
     count as f64 / elapsed.as_secs_f64()
 }
@@ -172,13 +189,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 /// The size of a stored payment commit, so the raw publish carries the same bytes.
 fn sample_commit_size(store: &JetStreamEventStore) -> usize {
     let id = AccountId::from_uuid(Uuid::new_v4()).expect("v4");
-    let event = AccountEvent::PaymentPosted(PaymentPosted {
-        payment_id: PaymentId::from_uuid(Uuid::new_v4()).expect("v4"),
-        amount_pence: Pence::new(123_456),
-        method: PaymentMethod::DirectDebit,
-        reference: PaymentReference::parse("DD 2025-05 CT000123").expect("valid"),
-        received_on: "2025-05-01".parse().expect("date"),
-    });
+    let event = payment_posted(123_456);
     let meta = meta(Uuid::new_v4().to_string());
     let events = [event];
     let council = council("sample");
@@ -234,13 +245,7 @@ async fn precept_append(
         let council = council.clone();
         async move {
             let id = AccountId::from_uuid(Uuid::new_v4()).expect("v4");
-            let events = [AccountEvent::PaymentPosted(PaymentPosted {
-                payment_id: PaymentId::from_uuid(Uuid::new_v4()).expect("v4"),
-                amount_pence: Pence::new(1_000),
-                method: PaymentMethod::DirectDebit,
-                reference: PaymentReference::parse("DD 2025-05 CT000123").expect("valid"),
-                received_on: "2025-05-01".parse().expect("date"),
-            })];
+            let events = [payment_posted(1_000)];
             let meta = meta(format!("append-{n}"));
             let commit = NewCommit::<CouncilTaxAccount> {
                 council: &council,
