@@ -92,12 +92,17 @@ impl TestNats {
         }
     }
 
-    /// Starts the server again on the same port and store after [`Self::kill`].
+    /// Starts the server again on the same store after [`Self::kill`], on a new port.
+    ///
+    /// A new port matters: clients of the killed server keep publishes they had buffered and
+    /// send them when they reconnect, so on the old port writes from before the crash could
+    /// still land after the restart and race the test's own reads.
     ///
     /// # Panics
     /// If it was not killed, or cannot start again.
     pub async fn restart(&mut self) {
-        let options = self.killed.take().expect("restart follows kill");
+        let mut options = self.killed.take().expect("restart follows kill");
+        options.port = None;
         let server = NatsServerProcess::start(options)
             .await
             .unwrap_or_else(|error| panic!("restarting test nats-server: {error}"));
