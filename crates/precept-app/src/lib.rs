@@ -16,7 +16,7 @@ mod query;
 mod store;
 
 pub use cache::AggregateCache;
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, SystemClock};
 pub use error::{CommandError, StoreError};
 pub use feed::{CommitFeed, FeedCommit, FeedError, FeedEvents, FeedSource};
 pub use handler::{CommandHandler, CommandOutcome, HandlerConfig, HandlerStats};
