@@ -94,7 +94,7 @@ fn parse_uuid(text: &str) -> Result<Uuid, IdError> {
 macro_rules! uuid_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub struct $name(Uuid);
 
         impl $name {
@@ -142,7 +142,7 @@ uuid_id!(
 );
 
 /// A Unique Property Reference Number: up to 12 digits, as issued by the national address gazetteer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Uprn(u64);
 
 impl Uprn {

@@ -7,19 +7,34 @@
 //! Nothing here depends on tokio, NATS, SQL, gRPC or tracing, and nothing reads a clock:
 //! business dates arrive inside commands, instants are stamped by the adapters.
 //! The `eventually` core crate is the only framework dependency; its traits are how the
-//! adapters drive our aggregates.
+//! adapters drive our aggregates. State types derive serde only so adapters can cache them
+//! as snapshots; history is encoded by hand in precept-eventstore.
 //!
 //! Layout:
-//! - [`money`]: integer pence and the one place proportions are rounded.
+//! - [`money`]: integer pence and the one place amounts are rounded.
+//! - [`calendar`]: financial years and date arithmetic.
 //! - [`ids`]: validated identifiers (councils, accounts, parties, properties).
 //! - [`aggregate`]: the contract every aggregate kind offers the application layer.
-//! - [`account`]: the Council Tax account aggregate (the first vertical slice).
+//! - [`council_year`]: a council's Council Tax settings per year (`ct-year`).
+//! - [`property`]: chargeable dwellings and their bands (`ct-property`).
+//! - [`charge`]: the charge for a year, by day, with its breakdown.
+//! - [`instalments`]: instalment plans for demand notices.
+//! - [`account`]: the Council Tax account aggregate (`ct-account`).
 
 pub mod account;
 pub mod aggregate;
+pub mod calendar;
+pub mod charge;
+pub mod council_year;
 pub mod ids;
+pub mod instalments;
 pub mod money;
+pub mod property;
+
+#[cfg(test)]
+mod fixtures;
 
 pub use aggregate::AggregateKind;
+pub use calendar::FinancialYear;
 pub use ids::{AccountId, CouncilCode, IdError, PartyId, PaymentId, Uprn};
 pub use money::{Pence, Rounding};

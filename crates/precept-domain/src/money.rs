@@ -15,7 +15,7 @@ use std::str::FromStr;
 /// `Add`, `Sub` and `Sum` panic on overflow rather than wrap: an overflowing council tax balance
 /// is a programmer error, never an operating condition. Use the `checked_*` methods on input
 /// that has not been bounded yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Pence(i64);
 
 impl Pence {
@@ -185,6 +185,46 @@ pub fn apportion(amount: Pence, numerator: i64, denominator: i64, rounding: Roun
         }
     };
     Pence(i64::try_from(rounded).expect("apportioned amount fits in i64 pence"))
+}
+
+/// An exact amount of pence as a fraction: charges are summed exactly and rounded once.
+pub type ExactPence = num_rational::Ratio<i128>;
+
+/// The one rounding rule for charges: an exact amount to the nearest penny, halves away from
+/// zero (REFERENCE §1.4 says round at the period level, never per day; the commercial
+/// convention is unconfirmed, so this one is documented in docs/COUNCIL-TAX.md and used
+/// everywhere a charge is rounded).
+///
+/// # Panics
+/// If the result does not fit in `i64` pence (a programmer error: charges are bounded).
+pub fn round_half_up(value: ExactPence) -> Pence {
+    Pence(i64::try_from(value.round().to_integer()).expect("rounded charge fits in i64 pence"))
+}
+
+/// Splits `total` into parts proportional to `weights` that sum to `total` exactly.
+///
+/// Each part is first rounded down; the pence left over go one each to the parts with the
+/// largest fractional remainders, earlier parts first on ties (the remainder rule). Weights
+/// must be non-negative and not all zero; an empty or all-zero weight list yields zeros.
+pub fn split_exact(total: Pence, weights: &[ExactPence]) -> Vec<Pence> {
+    let sum: ExactPence = weights.iter().copied().sum();
+    if weights.is_empty() || sum == ExactPence::from_integer(0) {
+        return vec![Pence::ZERO; weights.len()];
+    }
+    let magnitude = i128::from(total.0.abs());
+    let sign = if total.0 < 0 { -1 } else { 1 };
+    let exact: Vec<ExactPence> = weights.iter().map(|w| *w * magnitude / sum).collect();
+    let mut parts: Vec<i128> = exact.iter().map(|e| e.floor().to_integer()).collect();
+    let placed: i128 = parts.iter().sum();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|a, b| exact[*b].fract().cmp(&exact[*a].fract()).then(a.cmp(b)));
+    for index in order.into_iter().take(usize::try_from(magnitude - placed).unwrap_or(0)) {
+        parts[index] += 1;
+    }
+    parts
+        .into_iter()
+        .map(|p| Pence(i64::try_from(p * sign).expect("a part never exceeds the total")))
+        .collect()
 }
 
 #[cfg(test)]

@@ -5,8 +5,11 @@
 
 use chrono::NaiveDate;
 
-use super::command::{PaymentMethod, PaymentReference};
+use super::command::{PaymentMethod, PaymentReference, ReversalReason};
+use crate::calendar::FinancialYear;
+use crate::charge::{DiscountKind, ExemptionClass, PremiumBasis, YearCharge};
 use crate::ids::{AccountId, PartyId, PaymentId, Uprn};
+use crate::instalments::{Instalment, InstalmentPlan};
 use crate::money::Pence;
 
 /// Something that happened to a Council Tax account.
@@ -18,6 +21,34 @@ pub enum AccountEvent {
     LiablePartyAdded(LiablePartyAdded),
     /// A payment was received and credited to the account.
     PaymentPosted(PaymentPosted),
+    /// Where a payment's money went (always right after its `PaymentPosted`).
+    PaymentAllocated(PaymentAllocated),
+    /// The account's instalment plan was chosen or changed.
+    InstalmentPlanChosen(InstalmentPlan),
+    /// Liability ended on move-out.
+    LiabilityEnded(LiabilityEnded),
+    /// A discount period began.
+    DiscountAwarded(PeriodStarted<DiscountKind>),
+    /// The current discount's last day was set.
+    DiscountEnded(PeriodEnded),
+    /// An exemption period began.
+    ExemptionAwarded(PeriodStarted<ExemptionClass>),
+    /// The current exemption's last day was set.
+    ExemptionEnded(PeriodEnded),
+    /// A premium period began.
+    PremiumStarted(PeriodStarted<PremiumBasis>),
+    /// The current premium's last day was set.
+    PremiumEnded(PeriodEnded),
+    /// A demand notice (first or revised) was issued for a year.
+    BillIssued(BillIssued),
+    /// A year's charge fell below what had been paid to it; the excess became credit.
+    AllocationReleased(AllocationReleased),
+    /// A payment was reversed.
+    PaymentReversed(PaymentReversed),
+    /// Credit was refunded.
+    CreditRefunded(CreditRefunded),
+    /// Credit was applied to a year.
+    CreditCarriedForward(CreditCarriedForward),
 }
 
 /// The account was opened.
@@ -55,4 +86,141 @@ pub struct PaymentPosted {
     pub reference: PaymentReference,
     /// The business date the money was received.
     pub received_on: NaiveDate,
+}
+
+/// A debt a payment can pay: a year's charge, or sundry debt (a migrated balance, a reversal
+/// of money already refunded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Debt {
+    /// Sundry debt; the oldest, so paid first.
+    Sundry,
+    /// A year's Council Tax.
+    Year(FinancialYear),
+}
+
+/// An amount applied to a debt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Allocation {
+    /// The debt.
+    pub debt: Debt,
+    /// The amount.
+    pub amount: Pence,
+}
+
+/// Where a payment went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentAllocated {
+    /// The payment.
+    pub payment_id: PaymentId,
+    /// True when the payer appropriated it to a year (REFERENCE §1.9 allocation).
+    pub appropriated: bool,
+    /// Amounts applied to debts.
+    pub allocations: Vec<Allocation>,
+    /// What was left over: credit on the account.
+    pub unallocated: Pence,
+}
+
+/// Liability ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiabilityEnded {
+    /// The move-out date.
+    pub move_out: NaiveDate,
+    /// The last liable day: the day before the move-out (REFERENCE §1.1, §1.4).
+    pub last_day: NaiveDate,
+}
+
+/// A period of a fact began.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodStarted<T> {
+    /// The fact.
+    pub value: T,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day, if known.
+    pub to: Option<NaiveDate>,
+}
+
+/// The open period of a fact ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodEnded {
+    /// Its first day (identifies the period).
+    pub from: NaiveDate,
+    /// Its last day.
+    pub last_day: NaiveDate,
+}
+
+/// Whether a notice is a year's first or a revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum NoticeKind {
+    /// The year's first notice (the annual bill, or a first bill later in the year).
+    First,
+    /// A revised notice after a change.
+    Revised,
+}
+
+/// A demand notice, with everything on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillIssued {
+    /// The year.
+    pub year: FinancialYear,
+    /// Counts the account's notices from 1.
+    pub notice_number: u32,
+    /// First or revised.
+    pub kind: NoticeKind,
+    /// Issue date.
+    pub issue_date: NaiveDate,
+    /// The charge and its breakdown.
+    pub charge: YearCharge,
+    /// The instalments; they sum to the net charge.
+    pub instalments: Vec<Instalment>,
+}
+
+/// Paid money moved off a year into credit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllocationReleased {
+    /// The year.
+    pub year: FinancialYear,
+    /// The amount now credit.
+    pub amount: Pence,
+}
+
+/// A payment was reversed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentReversed {
+    /// The payment.
+    pub payment_id: PaymentId,
+    /// Its amount.
+    pub amount: Pence,
+    /// Why.
+    pub reason: ReversalReason,
+    /// Business date.
+    pub reversed_on: NaiveDate,
+    /// Taken back from unallocated credit first.
+    pub from_credit: Pence,
+    /// Then taken back from debts it had paid, newest debt first.
+    pub deallocations: Vec<Allocation>,
+    /// Any rest (money already refunded) becomes sundry debt.
+    pub sundry_debit: Pence,
+}
+
+/// Credit was refunded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditRefunded {
+    /// The refund.
+    pub refund_id: PaymentId,
+    /// Amount.
+    pub amount: Pence,
+    /// Business date.
+    pub refunded_on: NaiveDate,
+}
+
+/// Credit was applied to a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditCarriedForward {
+    /// The year.
+    pub year: FinancialYear,
+    /// Amount.
+    pub amount: Pence,
+    /// Business date.
+    pub on: NaiveDate,
 }

@@ -1,13 +1,16 @@
-//! The Council Tax account aggregate: who is liable at a property, and what they have paid.
+//! The Council Tax account aggregate: a liability at a property, its notices, and its money.
 //!
-//! This is the first vertical slice (opening an account, posting payments). Billing,
-//! instalments, discounts and recovery arrive with their own issues and extend these types;
-//! the names here already follow REFERENCE.md §1 so they can.
+//! An account is one liability (one or more jointly and severally liable parties) at one
+//! property from a start date until move-out, across as many years as it lasts. It holds the
+//! effective-dated circumstances (discounts, exemptions, premiums), every demand notice with its
+//! charge breakdown and instalments, and a ledger of payments and their allocation.
 //!
-//! Not here: anything about storage or transport. An account is decided on by
-//! [`CouncilTaxAccount`]'s `handle` and rebuilt from events by its `apply`.
+//! Not here: storage or transport, and the property's band or the council's settings, which
+//! arrive inside commands as a [`crate::charge::BillingContext`] so decisions stay pure.
 
+mod billing;
 mod command;
+mod decide;
 mod error;
 mod event;
 mod state;
@@ -15,10 +18,20 @@ mod state;
 #[cfg(test)]
 mod tests;
 
-pub use command::{AccountCommand, OpenAccount, PaymentMethod, PaymentReference, PostPayment};
+pub use command::{
+    AccountCommand, CarryForwardCredit, ChangeCircumstances, ChangeInstalmentPlan, CircumstanceChange, IssueBill,
+    MalformedPaymentReference, OpenAccount, PaymentMethod, PaymentReference, PostPayment, RefundCredit, ReversalReason,
+    ReversePayment,
+};
 pub use error::AccountError;
-pub use event::{AccountEvent, AccountOpened, LiablePartyAdded, PaymentPosted};
-pub use state::{AccountState, OpenAccountState};
+pub use event::{
+    AccountEvent, AccountOpened, Allocation, AllocationReleased, BillIssued, CreditCarriedForward, CreditRefunded,
+    Debt, LiabilityEnded, LiablePartyAdded, NoticeKind, PaymentAllocated, PaymentPosted, PaymentReversed, PeriodEnded,
+    PeriodStarted,
+};
+pub use state::{
+    AccountState, BALANCE_MAGNITUDE_MAX, LIABLE_PARTIES_MAX, OpenAccountState, PaymentRecord, YearAccount,
+};
 
 use chrono::NaiveDate;
 use futures::future::BoxFuture;
@@ -29,6 +42,29 @@ use crate::ids::AccountId;
 /// The Council Tax account aggregate (a unit type: all data lives in [`AccountState`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CouncilTaxAccount;
+
+impl AccountState {
+    /// Decides what a command does to this account.
+    ///
+    /// # Errors
+    /// The [`AccountError`] naming the rule that refuses the command.
+    pub fn decide(&self, id: AccountId, command: AccountCommand) -> Result<Vec<AccountEvent>, AccountError> {
+        if let AccountCommand::OpenAccount(open) = command {
+            return decide::open(self, id, open);
+        }
+        let account = self.as_open().ok_or(AccountError::AccountNotOpen)?;
+        match command {
+            AccountCommand::OpenAccount(_) => unreachable!("handled above"),
+            AccountCommand::PostPayment(payment) => decide::post_payment(account, payment),
+            AccountCommand::IssueBill(bill) => billing::issue_bill(account, bill),
+            AccountCommand::ChangeCircumstances(change) => billing::change_circumstances(self, change),
+            AccountCommand::ChangeInstalmentPlan(change) => billing::change_plan(self, change),
+            AccountCommand::ReversePayment(reversal) => decide::reverse_payment(account, reversal),
+            AccountCommand::RefundCredit(refund) => decide::refund(account, refund),
+            AccountCommand::CarryForwardCredit(carry) => decide::carry_forward(account, carry),
+        }
+    }
+}
 
 impl Aggregate for CouncilTaxAccount {
     type Id = AccountId;
@@ -60,6 +96,20 @@ impl AggregateKind for CouncilTaxAccount {
             AccountEvent::AccountOpened(opened) => Some(opened.liability_start),
             AccountEvent::LiablePartyAdded(added) => Some(added.liable_from),
             AccountEvent::PaymentPosted(posted) => Some(posted.received_on),
+            AccountEvent::LiabilityEnded(ended) => Some(ended.last_day),
+            AccountEvent::DiscountAwarded(started) => Some(started.from),
+            AccountEvent::ExemptionAwarded(started) => Some(started.from),
+            AccountEvent::PremiumStarted(started) => Some(started.from),
+            AccountEvent::DiscountEnded(ended)
+            | AccountEvent::ExemptionEnded(ended)
+            | AccountEvent::PremiumEnded(ended) => Some(ended.last_day),
+            AccountEvent::BillIssued(bill) => Some(bill.issue_date),
+            AccountEvent::PaymentReversed(reversed) => Some(reversed.reversed_on),
+            AccountEvent::CreditRefunded(refund) => Some(refund.refunded_on),
+            AccountEvent::CreditCarriedForward(carried) => Some(carried.on),
+            AccountEvent::PaymentAllocated(_)
+            | AccountEvent::InstalmentPlanChosen(_)
+            | AccountEvent::AllocationReleased(_) => None,
         }
     }
 }

@@ -1,13 +1,20 @@
-//! The state of a Council Tax account, folded from its events, and the decisions made on it.
+//! The state of a Council Tax account, folded from its events.
+//!
+//! Money is kept as a ledger of debts (each year's charge, and sundry debt) with what has been
+//! paid to each, plus unallocated credit. The balance always equals
+//! `sum(charged) - sum(paid) - credit`; a property test holds the fold to that.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
-use super::command::{AccountCommand, OpenAccount, PostPayment};
 use super::error::AccountError;
-use super::event::{AccountEvent, AccountOpened, LiablePartyAdded, PaymentPosted};
+use super::event::{AccountEvent, Allocation, Debt};
+use crate::calendar::FinancialYear;
+use crate::charge::{DiscountKind, ExemptionClass, Liability, Period, PremiumBasis, YearCharge};
 use crate::ids::{AccountId, PartyId, PaymentId, Uprn};
+use crate::instalments::{Instalment, InstalmentPlan};
 use crate::money::Pence;
 
 /// The most parties one account holds. Joint liability in practice means a couple or a few
@@ -19,17 +26,46 @@ pub const LIABLE_PARTIES_MAX: usize = 16;
 pub const BALANCE_MAGNITUDE_MAX: Pence = Pence::new(1_000_000_000_000);
 
 /// A Council Tax account as its events describe it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum AccountState {
     /// No events yet.
     #[default]
     NotOpened,
     /// Opened.
-    Open(OpenAccountState),
+    Open(Box<OpenAccountState>),
+}
+
+/// One year on the account: the latest notice and what has been paid to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearAccount {
+    /// The charge on the latest notice.
+    pub charge: YearCharge,
+    /// Its instalments.
+    pub instalments: Vec<Instalment>,
+    /// Issue date of the latest notice.
+    pub issued_on: NaiveDate,
+    /// Paid to this year (never more than the charge).
+    pub paid: Pence,
+}
+
+impl YearAccount {
+    /// Charge not yet paid.
+    pub fn outstanding(&self) -> Pence {
+        self.charge.net - self.paid
+    }
+}
+
+/// A payment as the account remembers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRecord {
+    /// Amount.
+    pub amount: Pence,
+    /// Reversed already.
+    pub reversed: bool,
 }
 
 /// An open account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenAccountState {
     /// The account.
     pub account_id: AccountId,
@@ -37,58 +73,221 @@ pub struct OpenAccountState {
     pub property: Uprn,
     /// First day of liability.
     pub liability_start: NaiveDate,
+    /// Last day of liability once the taxpayer has moved out.
+    pub liability_last_day: Option<NaiveDate>,
     /// Jointly and severally liable parties, in the order they were added.
     pub liable_parties: Vec<PartyId>,
     /// Positive means the taxpayer owes the council; negative is a credit.
     pub balance_owed_pence: Pence,
+    /// How the account pays.
+    pub plan: InstalmentPlan,
+    /// Discount periods.
+    pub discounts: Vec<Period<DiscountKind>>,
+    /// Exemption periods.
+    pub exemptions: Vec<Period<ExemptionClass>>,
+    /// Premium periods.
+    pub premiums: Vec<Period<PremiumBasis>>,
+    /// Billed years.
+    pub years: BTreeMap<FinancialYear, YearAccount>,
+    /// Sundry debt charged (migrated arrears, reversals of refunded money).
+    pub sundry_charged: Pence,
+    /// Paid to sundry debt.
+    pub sundry_paid: Pence,
+    /// Money held that pays no debt yet.
+    pub credit: Pence,
     /// Every payment posted, so that a payment is never credited twice.
-    pub payment_ids: HashSet<PaymentId>,
+    pub payments: HashMap<PaymentId, PaymentRecord>,
+    /// Every refund made.
+    pub refunds: HashSet<PaymentId>,
+    /// Notices issued so far.
+    pub notices_issued: u32,
+}
+
+impl OpenAccountState {
+    /// The liability facts the charge is computed from.
+    pub fn liability(&self) -> Liability<'_> {
+        Liability {
+            start: self.liability_start,
+            last_day: self.liability_last_day,
+            discounts: &self.discounts,
+            exemptions: &self.exemptions,
+            premiums: &self.premiums,
+        }
+    }
+
+    /// What is still owed on a debt.
+    pub fn outstanding(&self, debt: Debt) -> Pence {
+        match debt {
+            Debt::Sundry => self.sundry_charged - self.sundry_paid,
+            Debt::Year(year) => self.years.get(&year).map_or(Pence::ZERO, YearAccount::outstanding),
+        }
+    }
+
+    /// What has been paid to a debt.
+    pub fn paid(&self, debt: Debt) -> Pence {
+        match debt {
+            Debt::Sundry => self.sundry_paid,
+            Debt::Year(year) => self.years.get(&year).map_or(Pence::ZERO, |y| y.paid),
+        }
+    }
+
+    /// Every debt, oldest first.
+    pub fn debts(&self) -> impl DoubleEndedIterator<Item = Debt> + '_ {
+        std::iter::once(Debt::Sundry).chain(self.years.keys().map(|year| Debt::Year(*year)))
+    }
+
+    fn add_paid(&mut self, allocation: &Allocation, sign: i64) -> Result<(), AccountError> {
+        let delta = Pence::new(allocation.amount.get() * sign);
+        match allocation.debt {
+            Debt::Sundry => self.sundry_paid = self.sundry_paid + delta,
+            Debt::Year(year) => {
+                let account = self.years.get_mut(&year).ok_or(AccountError::YearNotBilled(year))?;
+                account.paid = account.paid + delta;
+            }
+        }
+        Ok(())
+    }
+
+    fn adjust_balance(&mut self, delta: Pence) -> Result<(), AccountError> {
+        self.balance_owed_pence = self
+            .balance_owed_pence
+            .checked_add(delta)
+            .ok_or(AccountError::BalanceOutOfRange)?;
+        Ok(())
+    }
+}
+
+fn end_period<T>(periods: &mut [Period<T>], from: NaiveDate, last_day: NaiveDate) -> Result<(), AccountError> {
+    let period = periods
+        .iter_mut()
+        .find(|period| period.from == from)
+        .ok_or(AccountError::NoOpenPeriod("period"))?;
+    period.to = Some(last_day);
+    Ok(())
 }
 
 impl AccountState {
     /// Folds one event into the state.
     ///
     /// # Errors
-    /// [`AccountError::AccountAlreadyOpen`] or [`AccountError::AccountNotOpen`] when the event
-    /// does not fit the history before it: a sign of corrupt history, reported, never ignored.
+    /// An [`AccountError`] when the event does not fit the history before it: a sign of
+    /// corrupt history, reported, never ignored.
     pub fn apply(self, event: &AccountEvent) -> Result<AccountState, AccountError> {
-        match (self, event) {
+        let mut account = match (self, event) {
             (AccountState::NotOpened, AccountEvent::AccountOpened(opened)) => {
-                Ok(AccountState::Open(OpenAccountState {
+                let brought_forward = opened.balance_brought_forward_pence;
+                return Ok(AccountState::Open(Box::new(OpenAccountState {
                     account_id: opened.account_id,
                     property: opened.property,
                     liability_start: opened.liability_start,
+                    liability_last_day: None,
                     liable_parties: Vec::new(),
-                    balance_owed_pence: opened.balance_brought_forward_pence,
-                    payment_ids: HashSet::new(),
-                }))
+                    balance_owed_pence: brought_forward,
+                    plan: InstalmentPlan::default(),
+                    discounts: Vec::new(),
+                    exemptions: Vec::new(),
+                    premiums: Vec::new(),
+                    years: BTreeMap::new(),
+                    sundry_charged: brought_forward.max(Pence::ZERO),
+                    sundry_paid: Pence::ZERO,
+                    credit: (-brought_forward).max(Pence::ZERO),
+                    payments: HashMap::new(),
+                    refunds: HashSet::new(),
+                    notices_issued: 0,
+                })));
             }
-            (AccountState::Open(_), AccountEvent::AccountOpened(_)) => Err(AccountError::AccountAlreadyOpen),
-            (AccountState::NotOpened, _) => Err(AccountError::AccountNotOpen),
-            (AccountState::Open(mut account), AccountEvent::LiablePartyAdded(added)) => {
-                account.liable_parties.push(added.party_id);
-                Ok(AccountState::Open(account))
+            (AccountState::Open(_), AccountEvent::AccountOpened(_)) => return Err(AccountError::AccountAlreadyOpen),
+            (AccountState::NotOpened, _) => return Err(AccountError::AccountNotOpen),
+            (AccountState::Open(account), _) => account,
+        };
+        match event {
+            AccountEvent::AccountOpened(_) => unreachable!("handled above"),
+            AccountEvent::LiablePartyAdded(added) => account.liable_parties.push(added.party_id),
+            AccountEvent::PaymentPosted(posted) => {
+                account.adjust_balance(-posted.amount_pence)?;
+                let record = PaymentRecord {
+                    amount: posted.amount_pence,
+                    reversed: false,
+                };
+                account.payments.insert(posted.payment_id, record);
             }
-            (AccountState::Open(mut account), AccountEvent::PaymentPosted(posted)) => {
-                account.balance_owed_pence = account
-                    .balance_owed_pence
-                    .checked_sub(posted.amount_pence)
-                    .ok_or(AccountError::BalanceOutOfRange)?;
-                account.payment_ids.insert(posted.payment_id);
-                Ok(AccountState::Open(account))
+            AccountEvent::PaymentAllocated(allocated) => {
+                for allocation in &allocated.allocations {
+                    account.add_paid(allocation, 1)?;
+                }
+                account.credit = account.credit + allocated.unallocated;
+            }
+            AccountEvent::InstalmentPlanChosen(plan) => account.plan = *plan,
+            AccountEvent::LiabilityEnded(ended) => account.liability_last_day = Some(ended.last_day),
+            AccountEvent::DiscountAwarded(started) => account.discounts.push(Period {
+                from: started.from,
+                to: started.to,
+                value: started.value,
+            }),
+            AccountEvent::ExemptionAwarded(started) => account.exemptions.push(Period {
+                from: started.from,
+                to: started.to,
+                value: started.value,
+            }),
+            AccountEvent::PremiumStarted(started) => account.premiums.push(Period {
+                from: started.from,
+                to: started.to,
+                value: started.value,
+            }),
+            AccountEvent::DiscountEnded(ended) => end_period(&mut account.discounts, ended.from, ended.last_day)?,
+            AccountEvent::ExemptionEnded(ended) => end_period(&mut account.exemptions, ended.from, ended.last_day)?,
+            AccountEvent::PremiumEnded(ended) => end_period(&mut account.premiums, ended.from, ended.last_day)?,
+            AccountEvent::BillIssued(bill) => {
+                let previous = account.years.get(&bill.year).map_or(Pence::ZERO, |y| y.charge.net);
+                account.adjust_balance(bill.charge.net - previous)?;
+                let paid = account.paid(Debt::Year(bill.year));
+                account.years.insert(
+                    bill.year,
+                    YearAccount {
+                        charge: bill.charge.clone(),
+                        instalments: bill.instalments.clone(),
+                        issued_on: bill.issue_date,
+                        paid,
+                    },
+                );
+                account.notices_issued = bill.notice_number;
+            }
+            AccountEvent::AllocationReleased(released) => {
+                let allocation = Allocation {
+                    debt: Debt::Year(released.year),
+                    amount: released.amount,
+                };
+                account.add_paid(&allocation, -1)?;
+                account.credit = account.credit + released.amount;
+            }
+            AccountEvent::PaymentReversed(reversed) => {
+                account.adjust_balance(reversed.amount)?;
+                account.credit = account.credit - reversed.from_credit;
+                for allocation in &reversed.deallocations {
+                    account.add_paid(allocation, -1)?;
+                }
+                account.sundry_charged = account.sundry_charged + reversed.sundry_debit;
+                let payment = account
+                    .payments
+                    .get_mut(&reversed.payment_id)
+                    .ok_or(AccountError::PaymentNotFound(reversed.payment_id))?;
+                payment.reversed = true;
+            }
+            AccountEvent::CreditRefunded(refund) => {
+                account.adjust_balance(refund.amount)?;
+                account.credit = account.credit - refund.amount;
+                account.refunds.insert(refund.refund_id);
+            }
+            AccountEvent::CreditCarriedForward(carried) => {
+                account.credit = account.credit - carried.amount;
+                let allocation = Allocation {
+                    debt: Debt::Year(carried.year),
+                    amount: carried.amount,
+                };
+                account.add_paid(&allocation, 1)?;
             }
         }
-    }
-
-    /// Decides what a command does to this account.
-    ///
-    /// # Errors
-    /// The [`AccountError`] naming the rule that refuses the command.
-    pub fn decide(&self, id: AccountId, command: AccountCommand) -> Result<Vec<AccountEvent>, AccountError> {
-        match command {
-            AccountCommand::OpenAccount(open) => self.open(id, open),
-            AccountCommand::PostPayment(payment) => self.post_payment(payment),
-        }
+        Ok(AccountState::Open(account))
     }
 
     /// The open account, if it is open.
@@ -97,65 +296,5 @@ impl AccountState {
             AccountState::Open(account) => Some(account),
             AccountState::NotOpened => None,
         }
-    }
-
-    fn open(&self, id: AccountId, open: OpenAccount) -> Result<Vec<AccountEvent>, AccountError> {
-        if self.as_open().is_some() {
-            return Err(AccountError::AccountAlreadyOpen);
-        }
-        if open.liable_parties.is_empty() {
-            return Err(AccountError::NoLiableParty);
-        }
-        if open.liable_parties.len() > LIABLE_PARTIES_MAX {
-            return Err(AccountError::TooManyLiableParties {
-                max: LIABLE_PARTIES_MAX,
-            });
-        }
-        let mut seen = HashSet::with_capacity(open.liable_parties.len());
-        if let Some(duplicate) = open.liable_parties.iter().find(|party| !seen.insert(**party)) {
-            return Err(AccountError::DuplicateLiableParty(*duplicate));
-        }
-        if open.balance_brought_forward_pence.get().abs() > BALANCE_MAGNITUDE_MAX.get() {
-            return Err(AccountError::BalanceOutOfRange);
-        }
-        // One event for the account and one per party: a single command, committed all or
-        // nothing by the event store, so an account is never seen without its liable parties.
-        let mut events = Vec::with_capacity(1 + open.liable_parties.len());
-        events.push(AccountEvent::AccountOpened(AccountOpened {
-            account_id: id,
-            property: open.property,
-            liability_start: open.liability_start,
-            balance_brought_forward_pence: open.balance_brought_forward_pence,
-        }));
-        events.extend(open.liable_parties.into_iter().map(|party_id| {
-            AccountEvent::LiablePartyAdded(LiablePartyAdded {
-                party_id,
-                liable_from: open.liability_start,
-            })
-        }));
-        Ok(events)
-    }
-
-    fn post_payment(&self, payment: PostPayment) -> Result<Vec<AccountEvent>, AccountError> {
-        let account = self.as_open().ok_or(AccountError::AccountNotOpen)?;
-        if !payment.amount_pence.is_positive() {
-            return Err(AccountError::PaymentAmountNotPositive);
-        }
-        if account.payment_ids.contains(&payment.payment_id) {
-            return Err(AccountError::PaymentAlreadyPosted(payment.payment_id));
-        }
-        let balance_after = account
-            .balance_owed_pence
-            .checked_sub(payment.amount_pence)
-            .filter(|balance| balance.get().abs() <= BALANCE_MAGNITUDE_MAX.get())
-            .ok_or(AccountError::BalanceOutOfRange)?;
-        debug_assert!(balance_after < account.balance_owed_pence);
-        Ok(vec![AccountEvent::PaymentPosted(PaymentPosted {
-            payment_id: payment.payment_id,
-            amount_pence: payment.amount_pence,
-            method: payment.method,
-            reference: payment.reference,
-            received_on: payment.received_on,
-        })])
     }
 }
