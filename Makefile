@@ -31,8 +31,10 @@ test: tools ensure-postgres check-arch
 		$(CARGO) test --workspace; \
 	fi
 
+## make bench runs every benchmark; BENCH=annual-billing BENCH_ARGS="--accounts 300000" runs one.
+BENCH ?= eventstore annual-billing
 bench: tools
-	$(CARGO) run --release -p precept-bench -- eventstore $(BENCH_ARGS)
+	@for bench in $(BENCH); do $(CARGO) run --release -p precept-bench -- $$bench $(BENCH_ARGS) || exit 1; done
 
 ## precept-domain must stay free of I/O crates (docs/ARCHITECTURE.md).
 check-arch:

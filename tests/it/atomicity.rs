@@ -37,6 +37,7 @@ fn open_command() -> AccountCommand {
             .map(|_| PartyId::from_uuid(Uuid::new_v4()).expect("id"))
             .collect(),
         balance_brought_forward_pence: Pence::new(12_345),
+        instalment_plan: Default::default(),
     })
 }
 

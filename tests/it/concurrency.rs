@@ -76,13 +76,17 @@ async fn fifty_concurrent_payments_to_one_account_all_land_exactly_once() {
         .filter(|event| event.event_type == "PaymentPosted")
         .count();
     assert_eq!(payment_events, 50);
-    // Versions are contiguous: 2 events at opening (account + party), then one per payment.
+    // Versions are contiguous: 2 events at opening (account + party), then two per payment
+    // (the payment and its allocation).
     let versions: Vec<u64> = stored
         .iter()
         .filter(|(_, c)| c.aggregate_id == account_id)
         .map(|(_, c)| c.first_version)
         .collect();
-    assert_eq!(versions, std::iter::once(1).chain(3..=52).collect::<Vec<u64>>());
+    assert_eq!(
+        versions,
+        std::iter::once(1).chain((3..=101).step_by(2)).collect::<Vec<u64>>()
+    );
     first.stop().await;
     second.stop().await;
 }

@@ -16,6 +16,7 @@ pub fn open_request(request_id: &str, council: &str, parties: usize) -> OpenAcco
         liable_party_ids: (0..parties).map(|_| Uuid::new_v4().to_string()).collect(),
         balance_brought_forward_pence: 0,
         correlation_id: String::new(),
+        ..OpenAccountRequest::default()
     }
 }
 
@@ -30,6 +31,7 @@ pub fn payment_request(request_id: &str, council: &str, account_id: &str, amount
         reference: "DD-TEST".to_owned(),
         received_on: "2025-05-01".to_owned(),
         correlation_id: String::new(),
+        ..PostPaymentRequest::default()
     }
 }
 

@@ -1,6 +1,7 @@
 //! End-to-end tests: every one starts its own nats-server and databases (precept-testkit).
 
 mod atomicity;
+mod billing;
 mod concurrency;
 mod eventstore;
 mod helpers;

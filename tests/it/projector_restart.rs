@@ -8,7 +8,7 @@ use precept_domain::account::{
 };
 use precept_domain::{AccountId, CouncilCode, PartyId, PaymentId, Pence, Uprn};
 use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
-use precept_projections::balances::PROJECTOR;
+use precept_projections::billing::PROJECTOR;
 use precept_projections::{Projector, ProjectorConfig, ReadStore};
 use precept_testkit::{TestDatabase, TestNats, council};
 use uuid::Uuid;
@@ -33,6 +33,7 @@ async fn write_history(store: Arc<JetStreamEventStore>, councils: &[CouncilCode]
                     liability_start: "2025-04-01".parse().expect("date"),
                     liable_parties: vec![PartyId::from_uuid(Uuid::new_v4()).expect("id")],
                     balance_brought_forward_pence: Pence::new(50_000),
+                    instalment_plan: Default::default(),
                 });
                 let mut sequence = handler
                     .execute(&council, &id, open, &meta(format!("open-{n}")))
@@ -47,6 +48,7 @@ async fn write_history(store: Arc<JetStreamEventStore>, councils: &[CouncilCode]
                         method: PaymentMethod::Card,
                         reference: PaymentReference::parse("CARD").expect("reference"),
                         received_on: "2025-05-01".parse().expect("date"),
+                        appropriate_to: None,
                     });
                     sequence = handler
                         .execute(&council, &id, payment, &meta(format!("pay-{n}-{p}")))

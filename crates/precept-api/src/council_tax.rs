@@ -3,99 +3,68 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use precept_app::{
-    Actor, AggregateStore, BalanceQueries, CommandHandler, CommandOutcome, Fingerprint, RequestId, RequestMeta,
-};
+use precept_app::council_tax::Stores;
+use precept_app::{BalanceQueries, RequestMeta};
 use precept_domain::account::{
-    AccountCommand, CouncilTaxAccount, OpenAccount, PaymentMethod as DomainMethod, PaymentReference, PostPayment,
+    AccountCommand, OpenAccount, PaymentMethod as DomainMethod, PaymentReference, PostPayment,
 };
-use precept_domain::{AccountId, CouncilCode, PartyId, PaymentId, Pence, Uprn};
-use prost::Message;
-use sha2::{Digest, Sha256};
+use precept_domain::instalments::{InstalmentPlan, PlanLength};
+use precept_domain::{AccountId, CouncilCode, FinancialYear, PartyId, PaymentId, Pence, Uprn};
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
+pub use crate::common::{ACTOR_HEADER, REPLAYED_HEADER};
+use crate::common::{actor, answer, fingerprint, parse_meta, receipt};
 use crate::proto::council_tax_accounts_server::CouncilTaxAccounts;
 use crate::proto::{
-    AccountBalance, CommitReceipt, GetAccountBalanceRequest, OpenAccountRequest, OpenAccountResponse, PaymentMethod,
+    AccountBalance, GetAccountBalanceRequest, OpenAccountRequest, OpenAccountResponse, PaymentMethod,
     PostPaymentRequest, PostPaymentResponse,
 };
 use crate::status;
 use crate::validate::Violations;
 
-/// Response metadata key set to "true" when an answer replays an earlier identical request.
-pub const REPLAYED_HEADER: &str = "x-precept-replayed";
-
-/// Request metadata key naming the calling client (until credentials arrive with issue 8).
-pub const ACTOR_HEADER: &str = "x-precept-actor";
-
 /// Namespace for account ids derived from request ids (a fixed, random UUID).
 const ACCOUNT_ID_NAMESPACE: Uuid = Uuid::from_u128(0x5d0c_8f3e_2b7a_4c1d_9e6f_0a1b_2c3d_4e5f);
 
-/// The service, over a command handler and the balance queries.
-pub struct CouncilTaxService<S, Q> {
-    handler: Arc<CommandHandler<CouncilTaxAccount, S>>,
+/// The service, over the Council Tax application service and the balance queries.
+pub struct CouncilTaxAccountsApi<S: Stores, Q> {
+    app: Arc<precept_app::CouncilTaxService<S>>,
     queries: Arc<Q>,
     councils: Arc<HashSet<CouncilCode>>,
 }
 
-impl<S, Q> CouncilTaxService<S, Q> {
+impl<S: Stores, Q> CouncilTaxAccountsApi<S, Q> {
     /// A service for the partnership's `councils`.
     pub fn new(
-        handler: Arc<CommandHandler<CouncilTaxAccount, S>>,
+        app: Arc<precept_app::CouncilTaxService<S>>,
         queries: Arc<Q>,
-        councils: HashSet<CouncilCode>,
+        councils: Arc<HashSet<CouncilCode>>,
     ) -> Self {
-        CouncilTaxService {
-            handler,
-            queries,
-            councils: Arc::new(councils),
-        }
+        CouncilTaxAccountsApi { app, queries, councils }
     }
 }
 
-/// A digest of the request, binding a request id to one request's content.
-fn fingerprint(method: &str, request: &impl Message) -> Fingerprint {
-    let mut hasher = Sha256::new();
-    hasher.update(method.as_bytes());
-    hasher.update(request.encode_to_vec());
-    let digest = hasher.finalize();
-    Fingerprint(digest.iter().take(16).map(|byte| format!("{byte:02x}")).collect())
-}
-
-fn actor<T>(request: &Request<T>, violations: &mut Violations) -> Option<Actor> {
-    match request.metadata().get(ACTOR_HEADER).map(|value| value.to_str()) {
-        None => Some(Actor::parse("anonymous").expect("a constant, valid actor")),
-        Some(Ok(text)) => violations.check(ACTOR_HEADER, Actor::parse(text)),
-        Some(Err(_)) => {
-            violations.add(ACTOR_HEADER, "must be ASCII");
-            None
-        }
+/// The instalment plan fields of a request (§1.9): 12 instalments on request, a day of the month.
+pub(crate) fn plan(v: &mut Violations, twelve: bool, day: u32) -> Option<InstalmentPlan> {
+    let day = if day == 0 { 1 } else { day };
+    if !(1..=28).contains(&day) {
+        v.add("instalment_day", "must be a day of the month from 1 to 28");
+        return None;
     }
+    let length = if twelve {
+        PlanLength::Twelve
+    } else {
+        PlanLength::Statutory
+    };
+    Some(InstalmentPlan { length, day })
 }
 
-fn uuid_or_new(violations: &mut Violations, field: &str, text: &str) -> Option<Uuid> {
+/// An optional financial year field ("2025/26"); empty means none.
+pub(crate) fn optional_year(v: &mut Violations, field: &str, text: &str) -> Option<Option<FinancialYear>> {
     if text.is_empty() {
-        return Some(Uuid::new_v4());
+        return Some(None);
     }
-    violations.check(field, Uuid::try_parse(text).map_err(|_| "must be a UUID"))
-}
-
-fn receipt(outcome: &CommandOutcome) -> CommitReceipt {
-    CommitReceipt {
-        sequence: outcome.commit.sequence,
-        version: outcome.commit.version,
-    }
-}
-
-fn answer<T>(message: T, outcome: &CommandOutcome) -> Response<T> {
-    let mut response = Response::new(message);
-    if outcome.replayed {
-        response
-            .metadata_mut()
-            .insert(REPLAYED_HEADER, tonic::metadata::MetadataValue::from_static("true"));
-    }
-    response
+    v.check(field, text.parse::<FinancialYear>()).map(Some)
 }
 
 fn payment_method(violations: &mut Violations, value: i32) -> Option<DomainMethod> {
@@ -121,34 +90,13 @@ struct Parsed<C> {
     meta: RequestMeta,
 }
 
-impl<S, Q> CouncilTaxService<S, Q> {
-    fn parse_meta(
-        &self,
-        violations: &mut Violations,
-        request_id: &str,
-        correlation_id: &str,
-        actor: Option<Actor>,
-        fingerprint: Fingerprint,
-    ) -> Option<RequestMeta> {
-        let request_id = violations
-            .required("request_id", request_id)
-            .and_then(|id| violations.check("request_id", RequestId::parse(id)));
-        let correlation_id = uuid_or_new(violations, "correlation_id", correlation_id);
-        Some(RequestMeta {
-            request_id: request_id?,
-            correlation_id: correlation_id?,
-            causation_id: None,
-            actor: actor?,
-            fingerprint,
-        })
-    }
-
+impl<S: Stores, Q> CouncilTaxAccountsApi<S, Q> {
     fn parse_open(&self, request: &Request<OpenAccountRequest>) -> Result<Parsed<OpenAccount>, Status> {
         let mut v = Violations::default();
         let actor = actor(request, &mut v);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
-        let meta = self.parse_meta(
+        let meta = parse_meta(
             &mut v,
             &body.request_id,
             &body.correlation_id,
@@ -168,6 +116,7 @@ impl<S, Q> CouncilTaxService<S, Q> {
             .required("uprn", &body.uprn)
             .and_then(|uprn| v.check("uprn", Uprn::parse(uprn)));
         let liability_start = v.date("liability_start", &body.liability_start);
+        let instalment_plan = plan(&mut v, body.twelve_instalments, body.instalment_day);
         let mut parties = Vec::with_capacity(body.liable_party_ids.len());
         if body.liable_party_ids.is_empty() {
             v.add("liable_party_ids", "at least one liable party is required");
@@ -178,8 +127,8 @@ impl<S, Q> CouncilTaxService<S, Q> {
             }
         }
         v.finish()?;
-        let (Some(council), Some(account_id), Some(meta), Some(property), Some(liability_start)) =
-            (council, account_id, meta, property, liability_start)
+        let (Some(council), Some(account_id), Some(meta), Some(property), Some(liability_start), Some(instalment_plan)) =
+            (council, account_id, meta, property, liability_start, instalment_plan)
         else {
             unreachable!("every None above recorded a violation, so finish() returned early");
         };
@@ -188,6 +137,7 @@ impl<S, Q> CouncilTaxService<S, Q> {
             liability_start,
             liable_parties: parties,
             balance_brought_forward_pence: Pence::new(body.balance_brought_forward_pence),
+            instalment_plan,
         };
         Ok(Parsed {
             council,
@@ -202,7 +152,7 @@ impl<S, Q> CouncilTaxService<S, Q> {
         let actor = actor(request, &mut v);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
-        let meta = self.parse_meta(
+        let meta = parse_meta(
             &mut v,
             &body.request_id,
             &body.correlation_id,
@@ -221,6 +171,7 @@ impl<S, Q> CouncilTaxService<S, Q> {
         let method = payment_method(&mut v, body.method);
         let reference = v.check("reference", PaymentReference::parse(&body.reference));
         let received_on = v.date("received_on", &body.received_on);
+        let appropriate_to = optional_year(&mut v, "appropriate_to_year", &body.appropriate_to_year);
         v.finish()?;
         let (
             Some(council),
@@ -230,7 +181,17 @@ impl<S, Q> CouncilTaxService<S, Q> {
             Some(method),
             Some(reference),
             Some(received_on),
-        ) = (council, meta, account_id, payment_id, method, reference, received_on)
+            Some(appropriate_to),
+        ) = (
+            council,
+            meta,
+            account_id,
+            payment_id,
+            method,
+            reference,
+            received_on,
+            appropriate_to,
+        )
         else {
             unreachable!("every None above recorded a violation, so finish() returned early");
         };
@@ -240,6 +201,7 @@ impl<S, Q> CouncilTaxService<S, Q> {
             method,
             reference,
             received_on,
+            appropriate_to,
         };
         Ok(Parsed {
             council,
@@ -251,9 +213,9 @@ impl<S, Q> CouncilTaxService<S, Q> {
 }
 
 #[tonic::async_trait]
-impl<S, Q> CouncilTaxAccounts for CouncilTaxService<S, Q>
+impl<S, Q> CouncilTaxAccounts for CouncilTaxAccountsApi<S, Q>
 where
-    S: AggregateStore<CouncilTaxAccount>,
+    S: Stores,
     Q: BalanceQueries,
 {
     #[tracing::instrument(skip_all, fields(council = %request.get_ref().council, request_id = %request.get_ref().request_id))]
@@ -263,7 +225,8 @@ where
     ) -> Result<Response<OpenAccountResponse>, Status> {
         let parsed = self.parse_open(&request)?;
         let outcome = self
-            .handler
+            .app
+            .accounts()
             .execute(
                 &parsed.council,
                 &parsed.account_id,
@@ -286,7 +249,8 @@ where
     ) -> Result<Response<PostPaymentResponse>, Status> {
         let parsed = self.parse_payment(&request)?;
         let outcome = self
-            .handler
+            .app
+            .accounts()
             .execute(
                 &parsed.council,
                 &parsed.account_id,

@@ -6,7 +6,12 @@
 //! What this is not: business logic (precept-domain decides) or storage (reached only through
 //! precept-app's ports). Protobuf types never leave this crate except to the binary's clients.
 
+pub mod billing;
+mod billing_reads;
+mod common;
+mod convert;
 pub mod council_tax;
+pub mod setup;
 pub mod status;
 pub mod validate;
 

@@ -4,8 +4,11 @@
 //! until someone decides its status. Internal detail never reaches the client: infrastructure
 //! faults are logged here with a reference id, and the client gets a generic message.
 
-use precept_app::{CommandError, QueryError, StoreError};
+use precept_app::{CommandError, QueryError, ServiceError, StoreError};
 use precept_domain::account::AccountError;
+use precept_domain::charge::ChargeError;
+use precept_domain::council_year::CouncilYearError;
+use precept_domain::property::PropertyError;
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
@@ -23,8 +26,24 @@ fn hidden(code: Code, public: &str, error: &dyn std::fmt::Display) -> Status {
 
 /// Maps a Council Tax account command failure.
 pub fn account_command(error: CommandError<AccountError>) -> Status {
+    command(error, account_rejection)
+}
+
+/// Maps a Council Tax service failure.
+pub fn service(error: ServiceError) -> Status {
     match error {
-        CommandError::Rejected(rejection) => account_rejection(rejection),
+        ServiceError::Account(error) => account_command(error),
+        ServiceError::Year(error) => command(error, year_rejection),
+        ServiceError::Property(error) => command(error, property_rejection),
+        ServiceError::PropertyNotRegistered(_) => field_status(Code::FailedPrecondition, "uprn", error.to_string()),
+        ServiceError::YearNotSetUp(_) => field_status(Code::FailedPrecondition, "year", error.to_string()),
+        ServiceError::Query(error) => query_error(error),
+    }
+}
+
+fn command<E>(error: CommandError<E>, rejection: fn(E) -> Status) -> Status {
+    match error {
+        CommandError::Rejected(rejected) => rejection(rejected),
         CommandError::RequestIdReused => field_status(
             Code::FailedPrecondition,
             "request_id",
@@ -49,6 +68,42 @@ fn account_rejection(rejection: AccountError) -> Status {
         AccountError::PaymentAmountNotPositive => field_status(Code::InvalidArgument, "amount_pence", message),
         AccountError::PaymentAlreadyPosted(_) => field_status(Code::AlreadyExists, "payment_id", message),
         AccountError::BalanceOutOfRange => Status::failed_precondition(message),
+        AccountError::YearNotBilled(_) => field_status(Code::FailedPrecondition, "year", message),
+        AccountError::Charge(ChargeError::YearNotSetUp(_)) => field_status(Code::FailedPrecondition, "year", message),
+        AccountError::Charge(ChargeError::NoBand | ChargeError::BandNotInScale(_)) => {
+            field_status(Code::FailedPrecondition, "uprn", message)
+        }
+        AccountError::LiabilityAlreadyEnded => field_status(Code::FailedPrecondition, "move_out", message),
+        AccountError::BadDate(_) => field_status(Code::InvalidArgument, "change", message),
+        AccountError::Overlap(_) | AccountError::NoOpenPeriod(_) => {
+            field_status(Code::FailedPrecondition, "change", message)
+        }
+        AccountError::PaymentNotFound(_) => field_status(Code::NotFound, "payment_id", message),
+        AccountError::PaymentAlreadyReversed(_) => field_status(Code::FailedPrecondition, "payment_id", message),
+        AccountError::CreditInsufficient | AccountError::ExceedsOutstanding => {
+            field_status(Code::FailedPrecondition, "amount_pence", message)
+        }
+        AccountError::RefundIdUsed(_) => field_status(Code::AlreadyExists, "refund_id", message),
+        AccountError::InstalmentDayNotOffered(_) => field_status(Code::InvalidArgument, "instalment_day", message),
+    }
+}
+
+fn year_rejection(rejection: CouncilYearError) -> Status {
+    let message = rejection.to_string();
+    match rejection {
+        CouncilYearError::Settings(_) => field_status(Code::InvalidArgument, "settings", message),
+        CouncilYearError::EffectiveDate => field_status(Code::InvalidArgument, "effective_from", message),
+        CouncilYearError::WrongYear => Status::internal("settings history is inconsistent"),
+    }
+}
+
+fn property_rejection(rejection: PropertyError) -> Status {
+    let message = rejection.to_string();
+    match rejection {
+        PropertyError::AlreadyRegistered => field_status(Code::AlreadyExists, "uprn", message),
+        PropertyError::NotRegistered => field_status(Code::NotFound, "uprn", message),
+        PropertyError::Reference(field) => field_status(Code::InvalidArgument, field, message),
+        PropertyError::Inconsistent => Status::internal("property history is inconsistent"),
     }
 }
 

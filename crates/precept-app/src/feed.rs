@@ -9,6 +9,8 @@ use std::future::Future;
 use chrono::{DateTime, NaiveDate, Utc};
 use precept_domain::CouncilCode;
 use precept_domain::account::AccountEvent;
+use precept_domain::council_year::YearSettingsSet;
+use precept_domain::property::PropertyEvent;
 
 /// A decoded commit as a projector sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,10 @@ pub struct FeedCommit {
 pub enum FeedEvents {
     /// Council Tax account events.
     CouncilTaxAccount(Vec<AccountEvent>),
+    /// Council-year settings events.
+    CouncilYear(Vec<YearSettingsSet>),
+    /// Property events.
+    Property(Vec<PropertyEvent>),
 }
 
 /// Why the feed failed.

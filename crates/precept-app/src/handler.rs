@@ -37,7 +37,7 @@ impl Default for HandlerConfig {
             attempts_max: 16,
             backoff_first_ms: 1,
             backoff_max_ms: 50,
-            cache_capacity: 100_000,
+            cache_capacity: 400_000,
             snapshot_every_events: 50,
             idempotency_retention: chrono::Duration::days(30),
         }
@@ -118,6 +118,24 @@ where
             *guard = None;
         }
         result
+    }
+
+    /// The aggregate's current state as this process knows it (cached, or loaded).
+    ///
+    /// For reads that decide what to ask next (which years an account has been billed for,
+    /// a property's bands); the command that follows still runs its own concurrency check.
+    ///
+    /// # Errors
+    /// [`CommandError::Store`].
+    pub async fn state(&self, council: &CouncilCode, aggregate_id: &A::Id) -> Result<A::State, CommandError<A::Error>> {
+        let key = format!("{council}/{aggregate_id}");
+        let slot = self.cache.slot(&key);
+        let mut guard = slot.lock().await;
+        let loaded = match &mut *guard {
+            Some(loaded) => loaded,
+            None => guard.insert(self.load(council, aggregate_id).await?),
+        };
+        Ok(loaded.state.clone())
     }
 
     async fn execute_locked(

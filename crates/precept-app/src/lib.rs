@@ -8,6 +8,7 @@
 
 mod cache;
 mod clock;
+pub mod council_tax;
 mod error;
 mod feed;
 mod handler;
@@ -17,6 +18,7 @@ mod store;
 
 pub use cache::AggregateCache;
 pub use clock::{Clock, SystemClock};
+pub use council_tax::{AccountDirectory, CouncilTaxService, ServiceError};
 pub use error::{CommandError, StoreError};
 pub use feed::{CommitFeed, FeedCommit, FeedError, FeedEvents, FeedSource};
 pub use handler::{CommandHandler, CommandOutcome, HandlerConfig, HandlerStats};

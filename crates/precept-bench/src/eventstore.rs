@@ -87,6 +87,7 @@ fn payment(n: usize) -> PostPayment {
         method: PaymentMethod::DirectDebit,
         reference: PaymentReference::parse("DD 2025-05 CT000123").expect("valid reference"),
         received_on: "2025-05-01".parse().expect("valid date"),
+        appropriate_to: None,
     }
 }
 
@@ -97,6 +98,7 @@ fn payment_posted(amount_pence: i64) -> AccountEvent {
         method,
         reference,
         received_on,
+        appropriate_to: _,
     } = payment(0);
     AccountEvent::PaymentPosted(PaymentPosted {
         payment_id,
@@ -289,6 +291,7 @@ async fn commands(
                 liability_start: "2025-04-01".parse().expect("date"),
                 liable_parties: vec![PartyId::from_uuid(Uuid::new_v4()).expect("v4")],
                 balance_brought_forward_pence: Pence::new(150_000),
+                instalment_plan: Default::default(),
             });
             handler
                 .execute(&council, &id, open, &meta(format!("open-{run}-{n}")))

@@ -5,6 +5,7 @@
 // Rates and ratios are measurements, not money: floating point is right here.
 #![allow(clippy::float_arithmetic)]
 
+mod annual_billing;
 mod eventstore;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +21,8 @@ struct Cli {
 enum Bench {
     /// Raw JetStream publish vs Precept's append vs full command handling.
     Eventstore(eventstore::Args),
+    /// Annual billing of N accounts end to end, and the billing read model catching up.
+    AnnualBilling(annual_billing::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -27,5 +30,6 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.bench {
         Bench::Eventstore(args) => runtime.block_on(eventstore::run(args)),
+        Bench::AnnualBilling(args) => runtime.block_on(annual_billing::run(args)),
     }
 }

@@ -14,8 +14,10 @@ use precept_app::{CommitFeed, FeedCommit, FeedError, FeedEvents, FeedSource};
 use precept_domain::CouncilCode;
 use precept_domain::account::CouncilTaxAccount;
 use precept_domain::aggregate::AggregateKind;
+use precept_domain::council_year::CouncilYear;
+use precept_domain::property::Property;
 
-use crate::codec::{DecodedCommit, StoredAggregate, decode_commit};
+use crate::codec::{CommitEnvelopeV1, DecodeError, DecodedCommit, StoredAggregate, decode_commit};
 use crate::store::JetStreamEventStore;
 
 /// Unacknowledged messages a projector may hold; bounds memory and redelivery after a crash.
@@ -111,16 +113,12 @@ impl JetStreamFeed {
             decode_commit(sequence, &message.payload).map_err(|error| corrupt(error.to_string()))?;
         let council = CouncilCode::parse(&envelope.council).map_err(|error| corrupt(error.to_string()))?;
         let events = match envelope.kind.as_str() {
-            CouncilTaxAccount::KIND => FeedEvents::CouncilTaxAccount(
-                envelope
-                    .events
-                    .iter()
-                    .map(CouncilTaxAccount::decode_event)
-                    .collect::<Result<_, _>>()
-                    .map_err(|error| corrupt(error.to_string()))?,
-            ),
+            CouncilTaxAccount::KIND => decode_events::<CouncilTaxAccount>(&envelope).map(FeedEvents::CouncilTaxAccount),
+            CouncilYear::KIND => decode_events::<CouncilYear>(&envelope).map(FeedEvents::CouncilYear),
+            Property::KIND => decode_events::<Property>(&envelope).map(FeedEvents::Property),
             other => return Err(corrupt(format!("unknown aggregate kind {other:?}"))),
-        };
+        }
+        .map_err(|error| corrupt(error.to_string()))?;
         Ok(FeedCommit {
             council,
             sequence,
@@ -132,6 +130,11 @@ impl JetStreamFeed {
             events,
         })
     }
+}
+
+/// Decodes every event of a commit as events of aggregate kind `A`.
+fn decode_events<A: StoredAggregate>(envelope: &CommitEnvelopeV1) -> Result<Vec<A::Event>, DecodeError> {
+    envelope.events.iter().map(A::decode_event).collect()
 }
 
 impl CommitFeed for JetStreamFeed {

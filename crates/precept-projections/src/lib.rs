@@ -1,6 +1,6 @@
 //! Read models: SQL tables folded from the event feed, and the queries that read them.
 //!
-//! What this is: pure fold functions (`fn apply(row, event) -> row`, see [`balances`]), a
+//! What this is: pure fold functions (`fn apply(row, event) -> row`, see [`billing::fold`]), a
 //! [`ReadStore`] that writes a batch of folded rows **and** the projector's checkpoint in one
 //! transaction (SQLite by default, PostgreSQL in production), and the [`Projector`] loop that
 //! drives a feed into it.
@@ -8,6 +8,7 @@
 //! nothing here is ever read by the command path.
 
 pub mod balances;
+pub mod billing;
 mod projector;
 mod queries;
 mod read_store;

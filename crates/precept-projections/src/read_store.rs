@@ -8,22 +8,19 @@
 //! touches, folds the events in memory, upserts each changed row once (multi-row VALUES,
 //! 500 rows a statement) and moves the checkpoint. One row per transaction is 100x slower.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use precept_app::{FeedCommit, FeedEvents};
+use precept_app::FeedCommit;
 use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, QueryBuilder, Row, SqlitePool};
+use sqlx::{PgPool, Row, SqlitePool};
 
-use crate::balances::{self, BalanceRow};
+use crate::balances::BalanceRow;
+use crate::billing;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
-
-/// Rows per multi-row upsert statement (9 columns: well inside both drivers' parameter limits).
-const UPSERT_ROWS_MAX: usize = 500;
 
 /// Read-model failures.
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +36,7 @@ pub enum ReadStoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// History and read model disagree.
     #[error(transparent)]
-    Unexpected(#[from] balances::UnexpectedEvent),
+    Unexpected(#[from] billing::fold::UnexpectedEvent),
 }
 
 /// Which database a store uses.
@@ -120,8 +117,8 @@ impl ReadStore {
         commits: &[FeedCommit],
     ) -> Result<u64, ReadStoreError> {
         match self {
-            ReadStore::Sqlite(pool) => sqlite::apply_batch(pool, projector, council, commits).await,
-            ReadStore::Postgres(pool) => postgres::apply_batch(pool, projector, council, commits).await,
+            ReadStore::Sqlite(pool) => billing::sqlite::apply_batch(pool, projector, council, commits).await,
+            ReadStore::Postgres(pool) => billing::postgres::apply_batch(pool, projector, council, commits).await,
         }
     }
 
@@ -174,32 +171,7 @@ impl ReadStore {
     }
 }
 
-/// Folds commits into rows already read from the database; commits at or below `checkpoint`
-/// are skipped. Returns the changed rows and the new checkpoint.
-fn fold_batch(
-    mut rows: HashMap<String, BalanceRow>,
-    commits: &[FeedCommit],
-    checkpoint: u64,
-) -> Result<(HashMap<String, BalanceRow>, u64), ReadStoreError> {
-    let mut last = checkpoint;
-    for commit in commits.iter().filter(|commit| commit.sequence > checkpoint) {
-        match &commit.events {
-            FeedEvents::CouncilTaxAccount(events) => {
-                let mut row = rows.remove(&commit.aggregate_id);
-                for (offset, event) in events.iter().enumerate() {
-                    row = Some(balances::apply(row, commit, offset, event)?);
-                }
-                if let Some(row) = row {
-                    rows.insert(commit.aggregate_id.clone(), row);
-                }
-            }
-        }
-        last = commit.sequence;
-    }
-    Ok((rows, last))
-}
-
-fn sequence_from_sql(value: i64) -> u64 {
+pub(crate) fn sequence_from_sql(value: i64) -> u64 {
     u64::try_from(value).expect("checkpoints are written from u64 sequences and never negative")
 }
 
@@ -229,106 +201,48 @@ macro_rules! columns {
         "council, account_id, uprn, liability_start, liable_parties, balance_owed_pence, payments_count, version, last_sequence"
     };
 }
-const COLUMNS: &str = columns!();
 
 macro_rules! backend {
     ($module:ident, $pool:ty, $db:ty) => {
         mod $module {
             use super::*;
 
-            pub(super) async fn checkpoint(pool: &$pool, projector: &str, council: &str) -> Result<u64, ReadStoreError> {
-                let found: Option<i64> =
-                    sqlx::query_scalar("SELECT last_sequence FROM projector_checkpoints WHERE projector = $1 AND council = $2")
-                        .bind(projector)
-                        .bind(council)
-                        .fetch_optional(pool)
-                        .await?;
-                Ok(found.map_or(0, sequence_from_sql))
-            }
-
-            pub(super) async fn apply_batch(
+            pub(super) async fn checkpoint(
                 pool: &$pool,
                 projector: &str,
                 council: &str,
-                commits: &[FeedCommit],
             ) -> Result<u64, ReadStoreError> {
-                let mut tx = pool.begin().await?;
-                let stored: Option<i64> =
-                    sqlx::query_scalar("SELECT last_sequence FROM projector_checkpoints WHERE projector = $1 AND council = $2")
-                        .bind(projector)
-                        .bind(council)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let checkpoint = stored.map_or(0, sequence_from_sql);
-                let mut ids: Vec<&str> =
-                    commits.iter().filter(|c| c.sequence > checkpoint).map(|c| c.aggregate_id.as_str()).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                if ids.is_empty() {
-                    return Ok(checkpoint);
-                }
-                let mut existing = HashMap::with_capacity(ids.len());
-                for chunk in ids.chunks(UPSERT_ROWS_MAX) {
-                    let mut select = QueryBuilder::<$db>::new(format!("SELECT {COLUMNS} FROM account_balances WHERE council = "));
-                    select.push_bind(council).push(" AND account_id IN (");
-                    let mut separated = select.separated(", ");
-                    for id in chunk {
-                        separated.push_bind(*id);
-                    }
-                    select.push(")");
-                    for row in select.build().fetch_all(&mut *tx).await? {
-                        let row = row_from_sql(&row)?;
-                        existing.insert(row.account_id.clone(), row);
-                    }
-                }
-                let (changed, last) = fold_batch(existing, commits, checkpoint)?;
-                let changed: Vec<BalanceRow> = changed.into_values().collect();
-                for chunk in changed.chunks(UPSERT_ROWS_MAX) {
-                    let mut upsert = QueryBuilder::<$db>::new(format!("INSERT INTO account_balances ({COLUMNS}) "));
-                    upsert.push_values(chunk, |mut values, row| {
-                        values
-                            .push_bind(row.council.clone())
-                            .push_bind(row.account_id.clone())
-                            .push_bind(row.uprn)
-                            .push_bind(row.liability_start.clone())
-                            .push_bind(row.liable_parties)
-                            .push_bind(row.balance_owed_pence)
-                            .push_bind(row.payments_count)
-                            .push_bind(row.version)
-                            .push_bind(row.last_sequence);
-                    });
-                    upsert.push(
-                        " ON CONFLICT (council, account_id) DO UPDATE SET uprn = excluded.uprn, \
-                         liability_start = excluded.liability_start, liable_parties = excluded.liable_parties, \
-                         balance_owed_pence = excluded.balance_owed_pence, payments_count = excluded.payments_count, \
-                         version = excluded.version, last_sequence = excluded.last_sequence",
-                    );
-                    upsert.build().execute(&mut *tx).await?;
-                }
-                sqlx::query(
-                    "INSERT INTO projector_checkpoints (projector, council, last_sequence) VALUES ($1, $2, $3) \
-                     ON CONFLICT (projector, council) DO UPDATE SET last_sequence = excluded.last_sequence",
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT last_sequence FROM projector_checkpoints WHERE projector = $1 AND council = $2",
                 )
                 .bind(projector)
                 .bind(council)
-                .bind(i64::try_from(last).expect("sequences stay below i64::MAX"))
-                .execute(&mut *tx)
+                .fetch_optional(pool)
                 .await?;
-                tx.commit().await?;
-                Ok(last)
+                Ok(found.map_or(0, sequence_from_sql))
             }
 
-            pub(super) async fn account_balance(pool: &$pool, council: &str, account_id: &str) -> Result<Option<BalanceRow>, ReadStoreError> {
-                let row = sqlx::query(concat!("SELECT ", columns!(), " FROM account_balances WHERE council = $1 AND account_id = $2"))
-                    .bind(council)
-                    .bind(account_id)
-                    .fetch_optional(pool)
-                    .await?;
+            pub(super) async fn account_balance(
+                pool: &$pool,
+                council: &str,
+                account_id: &str,
+            ) -> Result<Option<BalanceRow>, ReadStoreError> {
+                let row = sqlx::query(concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM ct_accounts WHERE council = $1 AND account_id = $2"
+                ))
+                .bind(council)
+                .bind(account_id)
+                .fetch_optional(pool)
+                .await?;
                 Ok(row.as_ref().map(row_from_sql).transpose()?)
             }
 
             pub(super) async fn all_balances(pool: &$pool) -> Result<Vec<BalanceRow>, ReadStoreError> {
-                let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM account_balances")).fetch_all(pool).await?;
+                let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM ct_accounts"))
+                    .fetch_all(pool)
+                    .await?;
                 Ok(rows.iter().map(row_from_sql).collect::<Result<_, _>>()?)
             }
         }

@@ -6,13 +6,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use precept_api::council_tax::CouncilTaxService;
+use precept_api::billing::CouncilTaxBillingApi;
+use precept_api::council_tax::CouncilTaxAccountsApi;
 use precept_api::proto::council_tax_accounts_server::CouncilTaxAccountsServer;
-use precept_app::{CommandHandler, HandlerConfig, SystemClock};
-use precept_domain::account::CouncilTaxAccount;
+use precept_api::proto::council_tax_billing_server::CouncilTaxBillingServer;
+use precept_api::proto::council_tax_setup_server::CouncilTaxSetupServer;
+use precept_api::setup::CouncilTaxSetupApi;
+use precept_app::{CouncilTaxService, HandlerConfig, SystemClock};
 use precept_eventstore::embedded::{NatsServerOptions, NatsServerProcess};
 use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
-use precept_projections::balances::PROJECTOR;
+use precept_projections::billing::PROJECTOR;
+use precept_projections::billing::queries::BillingQueries;
 use precept_projections::{AccountBalanceQueries, Projector, ProjectorConfig, ReadStore};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -27,7 +31,17 @@ pub struct Application {
     store: JetStreamEventStore,
     read_store: ReadStore,
     projector: Option<Projector>,
-    service: CouncilTaxService<JetStreamEventStore, AccountBalanceQueries>,
+    services: Services,
+}
+
+type Store = JetStreamEventStore;
+type Reads = BillingQueries<JetStreamFeedSource>;
+
+/// The gRPC services, built once.
+struct Services {
+    accounts: CouncilTaxAccountsApi<Store, AccountBalanceQueries>,
+    setup: CouncilTaxSetupApi<Store, Reads>,
+    billing: CouncilTaxBillingApi<Store, Reads, Reads>,
 }
 
 impl Application {
@@ -78,7 +92,7 @@ impl Application {
         let projector = if settings.run_projectors {
             Some(
                 Projector::start(
-                    feeds,
+                    Arc::clone(&feeds),
                     read_store.clone(),
                     &settings.councils,
                     ProjectorConfig::new(PROJECTOR),
@@ -92,15 +106,27 @@ impl Application {
             .as_ref()
             .map(|projector| projector.progress().clone())
             .unwrap_or_default();
-        let queries = AccountBalanceQueries::new(read_store.clone(), progress, settings.read_wait_max);
+        let queries = AccountBalanceQueries::new(read_store.clone(), progress.clone(), settings.read_wait_max);
+        // A billing run waits for the read model to include every account opened before it;
+        // that can take longer than a read-your-write query is allowed to wait.
+        let reads = Arc::new(BillingQueries::new(
+            read_store.clone(),
+            progress,
+            feeds,
+            settings.read_wait_max * 60,
+        ));
         let handler_config = HandlerConfig {
             cache_capacity: settings.cache_capacity,
             idempotency_retention: request_retention,
             ..HandlerConfig::default()
         };
-        let handler = CommandHandler::new(CouncilTaxAccount, Arc::new(store.clone()), handler_config);
-        let councils: HashSet<_> = settings.councils.iter().cloned().collect();
-        let service = CouncilTaxService::new(Arc::new(handler), Arc::new(queries), councils);
+        let app = Arc::new(CouncilTaxService::new(Arc::new(store.clone()), handler_config));
+        let councils: Arc<HashSet<_>> = Arc::new(settings.councils.iter().cloned().collect());
+        let services = Services {
+            accounts: CouncilTaxAccountsApi::new(Arc::clone(&app), Arc::new(queries), Arc::clone(&councils)),
+            setup: CouncilTaxSetupApi::new(Arc::clone(&app), Arc::clone(&reads), Arc::clone(&councils)),
+            billing: CouncilTaxBillingApi::new(app, Arc::clone(&reads), reads, councils),
+        };
         let listener = TcpListener::bind(settings.grpc_addr)
             .await
             .with_context(|| format!("binding gRPC to {} (is another precept running?)", settings.grpc_addr))?;
@@ -111,7 +137,7 @@ impl Application {
             store,
             read_store,
             projector,
-            service,
+            services,
         })
     }
 
@@ -142,7 +168,13 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let (health_reporter, health_service) = tonic_health::server::health_reporter();
         health_reporter
-            .set_serving::<CouncilTaxAccountsServer<CouncilTaxService<JetStreamEventStore, AccountBalanceQueries>>>()
+            .set_serving::<CouncilTaxAccountsServer<CouncilTaxAccountsApi<Store, AccountBalanceQueries>>>()
+            .await;
+        health_reporter
+            .set_serving::<CouncilTaxSetupServer<CouncilTaxSetupApi<Store, Reads>>>()
+            .await;
+        health_reporter
+            .set_serving::<CouncilTaxBillingServer<CouncilTaxBillingApi<Store, Reads, Reads>>>()
             .await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
@@ -158,7 +190,9 @@ impl Application {
             .add_service(health_service)
             .add_service(reflection)
             .add_service(reflection_alpha)
-            .add_service(CouncilTaxAccountsServer::new(self.service))
+            .add_service(CouncilTaxAccountsServer::new(self.services.accounts))
+            .add_service(CouncilTaxSetupServer::new(self.services.setup))
+            .add_service(CouncilTaxBillingServer::new(self.services.billing))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");

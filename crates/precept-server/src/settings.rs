@@ -60,7 +60,7 @@ impl Settings {
             councils,
             duplicate_window: Duration::from_secs(120),
             replicas: 1,
-            cache_capacity: 100_000,
+            cache_capacity: 400_000,
             read_wait_max: Duration::from_secs(5),
             run_projectors: true,
         }

@@ -77,6 +77,16 @@ impl TestApp {
         CouncilTaxAccountsClient::new(self.channel().await)
     }
 
+    /// A Council Tax set-up client.
+    pub async fn setup(&self) -> precept_api::proto::council_tax_setup_client::CouncilTaxSetupClient<Channel> {
+        precept_api::proto::council_tax_setup_client::CouncilTaxSetupClient::new(self.channel().await)
+    }
+
+    /// A Council Tax billing client.
+    pub async fn billing(&self) -> precept_api::proto::council_tax_billing_client::CouncilTaxBillingClient<Channel> {
+        precept_api::proto::council_tax_billing_client::CouncilTaxBillingClient::new(self.channel().await)
+    }
+
     /// Shuts down cleanly and waits.
     ///
     /// # Panics

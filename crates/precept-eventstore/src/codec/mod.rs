@@ -8,9 +8,22 @@
 //! Rules (STYLE §7): add fields only with defaults; never rename or reuse a field; a new
 //! meaning is a new event type or schema version; old versions keep decoding (upcast here).
 //! Every shipped encoding has a golden test whose text never changes.
+//!
+//! Value conventions in event payloads: dates as `YYYY-MM-DD`, money as integer pence in
+//! fields named `*_pence`, ids as hyphenated UUIDs (UPRNs as numbers), enums as snake_case
+//! strings, bands and exemption classes as their letter, financial years as `"2025/26"`.
+//! Decoding checks values with the domain's own parsers.
+//!
+//! Snapshots are different: a cache, not history. They hold the domain state's own serde form
+//! under a versioned encoding name (see `snapshot`), and an unreadable one is simply ignored.
 
 pub mod account_v1;
+pub mod council_year_v1;
 mod envelope;
+mod json;
+pub mod property_v1;
+mod snapshot;
+mod values_v1;
 
 pub use envelope::{COMMIT_ENCODING_V1, CommitEnvelopeV1, DecodedCommit, EncodedEvent, decode_commit};
 

@@ -1,0 +1,40 @@
+//! The read-side port the Council Tax service needs to find accounts: which accounts to bill
+//! in a run, and which accounts sit at a property whose band changed.
+
+use std::future::Future;
+
+use precept_domain::{AccountId, CouncilCode, FinancialYear, Uprn};
+
+use crate::query::QueryError;
+
+/// Finds accounts in the billing read model.
+pub trait AccountDirectory: Send + Sync + 'static {
+    /// Waits until the read model includes every commit in the council's stream at the time
+    /// of the call, so a run started now sees every account opened before it.
+    ///
+    /// # Errors
+    /// [`QueryError`].
+    fn catch_up(&self, council: &CouncilCode) -> impl Future<Output = Result<(), QueryError>> + Send;
+
+    /// Accounts whose liability overlaps `year`, in id order, after `after`, at most `limit`.
+    ///
+    /// # Errors
+    /// [`QueryError`].
+    fn accounts_liable_in(
+        &self,
+        council: &CouncilCode,
+        year: FinancialYear,
+        after: Option<AccountId>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<AccountId>, QueryError>> + Send;
+
+    /// Every account at a property.
+    ///
+    /// # Errors
+    /// [`QueryError`].
+    fn accounts_at(
+        &self,
+        council: &CouncilCode,
+        property: Uprn,
+    ) -> impl Future<Output = Result<Vec<AccountId>, QueryError>> + Send;
+}

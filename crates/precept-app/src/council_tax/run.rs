@@ -1,0 +1,135 @@
+//! The annual billing run: a first demand notice for every account liable in a year.
+//!
+//! The run pages through the billing read model's accounts (after letting it catch up with
+//! the stream, so every account opened before the run is seen) and issues each account's
+//! notice with bounded concurrency. Each account's step has a request id derived from the
+//! run's, and the account itself refuses to bill a year twice, so an interrupted run can be
+//! run again (with the same id or a new one) and bills nothing twice.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use futures::StreamExt;
+use precept_domain::account::{AccountCommand, IssueBill};
+use precept_domain::charge::BillingContext;
+use precept_domain::council_year::YearHistory;
+use precept_domain::{AccountId, CouncilCode, FinancialYear};
+use tokio::sync::watch;
+
+use super::{AccountDirectory, CouncilTaxService, ServiceError, Stores, derived_meta};
+use crate::meta::RequestMeta;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct BillingRun {
+    /// Council.
+    pub council: CouncilCode,
+    /// Year billed.
+    pub year: FinancialYear,
+    /// Issue date printed on every notice.
+    pub issue_date: NaiveDate,
+    /// The run's request metadata; each account's step derives its own from it.
+    pub meta: RequestMeta,
+    /// Accounts billed at once.
+    pub concurrency: usize,
+    /// Accounts read from the directory per page.
+    pub page_size: usize,
+}
+
+/// Counts so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunProgress {
+    /// Accounts looked at.
+    pub examined: u64,
+    /// Notices issued by this run.
+    pub billed: u64,
+    /// Accounts already billed for the year, or with no liable day in it.
+    pub unchanged: u64,
+    /// Accounts that failed; the run carries on.
+    pub failed: u64,
+    /// The first failures (account id and reason, no personal data), at most 100.
+    pub failures: Vec<(AccountId, String)>,
+    /// Set on the last report.
+    pub finished: bool,
+}
+
+const FAILURES_KEPT: usize = 100;
+
+enum Step {
+    Billed,
+    Unchanged,
+    Failed(AccountId, String),
+}
+
+impl<S: Stores> CouncilTaxService<S> {
+    /// Runs annual billing, publishing progress after each page on `progress`.
+    ///
+    /// # Errors
+    /// [`ServiceError::YearNotSetUp`] before anything is billed; [`ServiceError::Query`] if the
+    /// directory fails (what was billed stays billed, and a re-run continues).
+    pub async fn run_annual_billing<D: AccountDirectory>(
+        &self,
+        run: &BillingRun,
+        directory: &D,
+        progress: &watch::Sender<RunProgress>,
+    ) -> Result<RunProgress, ServiceError> {
+        let history = self.year_history(&run.council, run.year).await?;
+        directory.catch_up(&run.council).await?;
+        let mut counts = RunProgress::default();
+        let mut after = None;
+        loop {
+            let page = directory
+                .accounts_liable_in(&run.council, run.year, after, run.page_size.max(1))
+                .await?;
+            let Some(last) = page.last().copied() else { break };
+            let steps: Vec<Step> = futures::stream::iter(page)
+                .map(|account| self.bill_one(run, &history, account))
+                .buffer_unordered(run.concurrency.max(1))
+                .collect()
+                .await;
+            for step in steps {
+                counts.examined += 1;
+                match step {
+                    Step::Billed => counts.billed += 1,
+                    Step::Unchanged => counts.unchanged += 1,
+                    Step::Failed(account, reason) => {
+                        counts.failed += 1;
+                        tracing::warn!(council = %run.council, %account, %reason, "account not billed");
+                        if counts.failures.len() < FAILURES_KEPT {
+                            counts.failures.push((account, reason));
+                        }
+                    }
+                }
+            }
+            progress.send_replace(counts.clone());
+            after = Some(last);
+        }
+        counts.finished = true;
+        progress.send_replace(counts.clone());
+        Ok(counts)
+    }
+
+    async fn bill_one(&self, run: &BillingRun, history: &Arc<YearHistory>, account: AccountId) -> Step {
+        let result = async {
+            let state = self.open_state(&run.council, &account).await?;
+            let property = self.properties.state(&run.council, &state.property).await?;
+            let context = Arc::new(BillingContext {
+                property: Arc::new(property),
+                years: BTreeMap::from([(run.year, Arc::clone(history))]),
+            });
+            let command = AccountCommand::IssueBill(IssueBill {
+                year: run.year,
+                issue_date: run.issue_date,
+                context,
+            });
+            let meta = derived_meta(&run.meta, "bill", &account.to_string());
+            Ok::<_, ServiceError>(self.accounts.execute(&run.council, &account, command, &meta).await?)
+        };
+        match result.await {
+            Ok(outcome) if !outcome.replayed && outcome.commit.event_count > 0 => Step::Billed,
+            Ok(_) => Step::Unchanged,
+            Err(error) => Step::Failed(account, error.to_string()),
+        }
+    }
+}

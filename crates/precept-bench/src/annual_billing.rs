@@ -1,0 +1,222 @@
+//! The `annual-billing` benchmark: bill N accounts end to end.
+//!
+//! Set-up (not timed against the target): a council year with Tonbridge & Malling's 2025/26
+//! precepts, N properties over bands A-H, N accounts. Then the timed part: the annual billing
+//! run through `CouncilTaxService::run_annual_billing` (read-model catch-up, paging, one
+//! command per account: load, charge, instalments, append), and the seconds until the billing
+//! read model has folded every notice. With `--cold` the run uses a fresh service, so every
+//! account and property is loaded from the store rather than the command-side cache.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use precept_app::council_tax::{BillingRun, RunProgress};
+use precept_app::{
+    Actor, CouncilTaxService, FeedSource, Fingerprint, HandlerConfig, RequestId, RequestMeta, SystemClock,
+};
+use precept_domain::account::OpenAccount;
+use precept_domain::council_year::{
+    Band, LocalPolicy, Preceptor, PreceptorKind, SetYearSettings, ShortCode, YearSettings,
+};
+use precept_domain::instalments::InstalmentPlan;
+use precept_domain::property::PropertyCommand;
+use precept_domain::{AccountId, CouncilCode, FinancialYear, PartyId, Pence, Uprn};
+use precept_eventstore::embedded::{NatsServerOptions, NatsServerProcess};
+use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
+use precept_projections::billing::PROJECTOR;
+use precept_projections::billing::queries::BillingQueries;
+use precept_projections::{Projector, ProjectorConfig, ReadStore};
+use uuid::Uuid;
+
+/// Options.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Accounts billed.
+    #[arg(long, default_value_t = 100_000)]
+    accounts: usize,
+    /// Accounts billed at once.
+    #[arg(long, default_value_t = 256)]
+    concurrency: usize,
+    /// Read model database (default: a fresh SQLite file).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Bill from a fresh service (cold caches) instead of the one that did the set-up.
+    #[arg(long)]
+    cold: bool,
+    /// nats-server binary (default: the pinned one in .tools/).
+    #[arg(
+        long,
+        env = "PRECEPT_NATS_SERVER",
+        default_value = ".tools/nats-server-2.15.1/nats-server"
+    )]
+    nats_server: std::path::PathBuf,
+}
+
+fn meta(request: String) -> RequestMeta {
+    RequestMeta {
+        request_id: RequestId::parse(&request).expect("bench request ids are valid"),
+        correlation_id: Uuid::new_v4(),
+        causation_id: None,
+        actor: Actor::parse("bench").expect("valid actor"),
+        fingerprint: Fingerprint(request),
+    }
+}
+
+fn settings() -> YearSettings {
+    let preceptor = |code: &str, kind, pence| Preceptor {
+        code: ShortCode::parse(code).expect("valid code"),
+        kind,
+        parish_area: None,
+        band_d: Pence::new(pence),
+    };
+    YearSettings {
+        bands: YearSettings::england_bands(),
+        preceptors: vec![
+            preceptor("tmbc", PreceptorKind::BillingAuthority, 22_232),
+            preceptor("kcc", PreceptorKind::County, 169_119),
+            preceptor("kent-pcc", PreceptorKind::Police, 27_015),
+            preceptor("kent-fire", PreceptorKind::Fire, 9_486),
+        ],
+        policy: LocalPolicy::england_default(),
+    }
+}
+
+type Service = CouncilTaxService<JetStreamEventStore>;
+
+fn service(store: &JetStreamEventStore, accounts: usize) -> Service {
+    let config = HandlerConfig {
+        cache_capacity: accounts + accounts / 4 + 1_000,
+        ..HandlerConfig::default()
+    };
+    CouncilTaxService::new(Arc::new(store.clone()), config)
+}
+
+async fn set_up(service: &Service, council: &CouncilCode, year: FinancialYear, accounts: usize) -> anyhow::Result<()> {
+    let command = SetYearSettings {
+        effective_from: year.first_day(),
+        settings: settings(),
+    };
+    service
+        .set_year(council, year, command, &meta("settings".into()))
+        .await?;
+    let started = Instant::now();
+    let failures = futures::stream::iter(0..accounts)
+        .map(|n| async move {
+            let uprn = Uprn::parse(&(10_000_000 + n).to_string()).expect("valid UPRN");
+            let register = PropertyCommand::Register {
+                address_reference: format!("BLPU-{n}"),
+                band: Band::ALL[n % 8],
+                parish_area: None,
+                effective_from: year.first_day(),
+            };
+            service
+                .register_property(council, uprn, register, &meta(format!("p-{n}")))
+                .await?;
+            let open = OpenAccount {
+                property: uprn,
+                liability_start: chrono::NaiveDate::from_ymd_opt(2020, 6, 1).expect("valid date"),
+                liable_parties: vec![PartyId::from_uuid(Uuid::new_v4()).expect("not nil")],
+                balance_brought_forward_pence: Pence::ZERO,
+                instalment_plan: InstalmentPlan::default(),
+            };
+            let account = AccountId::from_uuid(Uuid::new_v4()).expect("not nil");
+            service
+                .open_account(council, &account, open, &meta(format!("a-{n}")))
+                .await?;
+            Ok::<_, precept_app::ServiceError>(())
+        })
+        .buffer_unordered(256)
+        .filter(|result| futures::future::ready(result.is_err()))
+        .count()
+        .await;
+    anyhow::ensure!(failures == 0, "{failures} set-up commands failed");
+    let elapsed = started.elapsed();
+    println!(
+        "set-up: {accounts} properties + {accounts} accounts in {:.1} s ({:.0} pairs/s)",
+        elapsed.as_secs_f64(),
+        accounts as f64 / elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Runs the benchmark.
+///
+/// # Errors
+/// Any component failing.
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = NatsServerProcess::start(NatsServerOptions::new(
+        args.nats_server.clone(),
+        dir.path().join("nats"),
+    ))
+    .await?;
+    let client = async_nats::connect(server.url()).await?;
+    let store = JetStreamEventStore::connect(client, EventStoreConfig::default(), Arc::new(SystemClock)).await?;
+    let council = CouncilCode::parse("bench-billing").expect("valid code");
+    store.ensure_streams(std::slice::from_ref(&council)).await?;
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("read.db").display()));
+    let read_store = ReadStore::connect(&url).await?;
+    let feeds = Arc::new(JetStreamFeedSource::new(store.clone()));
+    let projector = Projector::start(
+        Arc::clone(&feeds),
+        read_store.clone(),
+        std::slice::from_ref(&council),
+        ProjectorConfig::new(PROJECTOR),
+    )
+    .await?;
+    let queries = BillingQueries::new(
+        read_store.clone(),
+        projector.progress().clone(),
+        Arc::clone(&feeds),
+        Duration::from_secs(600),
+    );
+    let year = FinancialYear::starting(2025).expect("valid year");
+    let warm = service(&store, args.accounts);
+    set_up(&warm, &council, year, args.accounts).await?;
+    let billing = if args.cold {
+        service(&store, args.accounts)
+    } else {
+        warm
+    };
+
+    let run = BillingRun {
+        council: council.clone(),
+        year,
+        issue_date: chrono::NaiveDate::from_ymd_opt(2025, 3, 10).expect("valid date"),
+        meta: meta("annual-2025".into()),
+        concurrency: args.concurrency,
+        page_size: 2_000,
+    };
+    let (progress, _) = tokio::sync::watch::channel(RunProgress::default());
+    let started = Instant::now();
+    let outcome = billing.run_annual_billing(&run, &queries, &progress).await?;
+    let run_seconds = started.elapsed().as_secs_f64();
+    let last = feeds.last_sequence(&council).await?;
+    projector.caught_up(&council, last).await?;
+    let caught_up = started.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        outcome.billed == args.accounts as u64 && outcome.failed == 0,
+        "run outcome {outcome:?}"
+    );
+    let cache = if args.cold { "cold caches" } else { "warm caches" };
+    println!(
+        "annual billing ({cache}, {} in flight): {} accounts in {run_seconds:.1} s = {:.0} accounts/s; \
+         read model caught up {caught_up:.1} s after the run started ({})",
+        args.concurrency,
+        outcome.billed,
+        outcome.billed as f64 / run_seconds,
+        if url.starts_with("sqlite") {
+            "SQLite"
+        } else {
+            "PostgreSQL"
+        },
+    );
+    projector.shutdown().await;
+    read_store.close().await;
+    server.stop().await?;
+    Ok(())
+}
