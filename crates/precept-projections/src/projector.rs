@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use precept_app::{CommitFeed, FeedError, FeedSource};
+use precept_app::{CommitFeed, FeedError, FeedSource, QueryError};
 use precept_domain::CouncilCode;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -128,6 +128,36 @@ impl Projector {
         self.tasks.abort_all();
         while self.tasks.join_next().await.is_some() {}
     }
+}
+
+/// Waits up to `wait_max` for the council's checkpoint in `progress` to reach `sequence`
+/// (0: no wait), so a query can read its caller's own write.
+///
+/// # Errors
+/// [`QueryError::NotCaughtUp`] after the wait; [`QueryError::Unavailable`] for an unknown council.
+pub async fn wait_for_sequence(
+    progress: &Progress,
+    council: &CouncilCode,
+    sequence: u64,
+    wait_max: Duration,
+) -> Result<(), QueryError> {
+    if sequence == 0 {
+        return Ok(());
+    }
+    let mut receiver = progress
+        .get(council)
+        .cloned()
+        .ok_or_else(|| QueryError::Unavailable(format!("no projector for council {council}")))?;
+    let waited = tokio::time::timeout(wait_max, receiver.wait_for(|reached| *reached >= sequence))
+        .await
+        .map(|result| result.is_ok());
+    if waited != Ok(true) {
+        return Err(QueryError::NotCaughtUp {
+            wanted: sequence,
+            reached: *receiver.borrow(),
+        });
+    }
+    Ok(())
 }
 
 async fn run_council<F: FeedSource>(

@@ -50,22 +50,7 @@ impl BalanceQueries for AccountBalanceQueries {
         account_id: &AccountId,
         min_sequence: u64,
     ) -> Result<Option<BalanceView>, QueryError> {
-        if min_sequence > 0 {
-            let mut progress = self
-                .progress
-                .get(council)
-                .cloned()
-                .ok_or_else(|| QueryError::Unavailable(format!("no projector for council {council}")))?;
-            let waited = tokio::time::timeout(self.wait_max, progress.wait_for(|reached| *reached >= min_sequence))
-                .await
-                .map(|result| result.is_ok());
-            if waited != Ok(true) {
-                return Err(QueryError::NotCaughtUp {
-                    wanted: min_sequence,
-                    reached: *progress.borrow(),
-                });
-            }
-        }
+        crate::projector::wait_for_sequence(&self.progress, council, min_sequence, self.wait_max).await?;
         let row = self
             .store
             .account_balance(council.as_str(), &account_id.to_string())

@@ -40,24 +40,7 @@ impl<F: FeedSource> BillingQueries<F> {
     /// # Errors
     /// [`QueryError::NotCaughtUp`] after the wait limit.
     pub async fn wait_for(&self, council: &CouncilCode, sequence: u64) -> Result<(), QueryError> {
-        if sequence == 0 {
-            return Ok(());
-        }
-        let mut progress = self
-            .progress
-            .get(council)
-            .cloned()
-            .ok_or_else(|| QueryError::Unavailable(format!("no projector for council {council}")))?;
-        let waited = tokio::time::timeout(self.wait_max, progress.wait_for(|reached| *reached >= sequence))
-            .await
-            .map(|result| result.is_ok());
-        if waited != Ok(true) {
-            return Err(QueryError::NotCaughtUp {
-                wanted: sequence,
-                reached: *progress.borrow(),
-            });
-        }
-        Ok(())
+        crate::projector::wait_for_sequence(&self.progress, council, sequence, self.wait_max).await
     }
 }
 
