@@ -9,18 +9,13 @@ use precept_domain::instalments::PlanLength;
 use crate::convert;
 use crate::proto;
 
-/// Instalments with what has been paid to each, paying them in due order (REFERENCE §1.9
-/// allocation within a year), and their status on `as_of`.
+/// Instalments with what has been paid to each and their status on `as_of`.
 fn instalments(year: &YearAccount, as_of: NaiveDate) -> (Vec<proto::Instalment>, i64) {
-    let mut covered = year.paid.get();
     let mut arrears = 0;
     let rows = year
-        .instalments
-        .iter()
-        .map(|instalment| {
-            let amount = instalment.amount.get();
-            let paid = amount.min(covered.max(0));
-            covered -= paid;
+        .paid_by_instalment()
+        .map(|(instalment, paid)| {
+            let (amount, paid) = (instalment.amount.get(), paid.get());
             let status = if paid == amount {
                 proto::InstalmentStatus::Paid
             } else if instalment.due <= as_of {

@@ -128,6 +128,19 @@ where
     /// # Errors
     /// [`CommandError::Store`].
     pub async fn state(&self, council: &CouncilCode, aggregate_id: &A::Id) -> Result<A::State, CommandError<A::Error>> {
+        self.inspect(council, aggregate_id, Clone::clone).await
+    }
+
+    /// Reads part of the aggregate's current state without copying the rest.
+    ///
+    /// # Errors
+    /// [`CommandError::Store`].
+    pub async fn inspect<R>(
+        &self,
+        council: &CouncilCode,
+        aggregate_id: &A::Id,
+        read: impl FnOnce(&A::State) -> R,
+    ) -> Result<R, CommandError<A::Error>> {
         let key = format!("{council}/{aggregate_id}");
         let slot = self.cache.slot(&key);
         let mut guard = slot.lock().await;
@@ -135,7 +148,7 @@ where
             Some(loaded) => loaded,
             None => guard.insert(self.load(council, aggregate_id).await?),
         };
-        Ok(loaded.state.clone())
+        Ok(read(&loaded.state))
     }
 
     async fn execute_locked(

@@ -11,13 +11,14 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use futures::StreamExt;
-use precept_domain::account::{AccountCommand, IssueBill};
+use precept_domain::account::{AccountCommand, AccountError, IssueBill};
 use precept_domain::charge::BillingContext;
 use precept_domain::council_year::YearHistory;
 use precept_domain::{AccountId, CouncilCode, FinancialYear};
 use tokio::sync::watch;
 
 use super::{AccountDirectory, CouncilTaxService, ServiceError, Stores, derived_meta};
+use crate::error::CommandError;
 use crate::meta::RequestMeta;
 
 /// What to run.
@@ -112,8 +113,16 @@ impl<S: Stores> CouncilTaxService<S> {
 
     async fn bill_one(&self, run: &BillingRun, history: &Arc<YearHistory>, account: AccountId) -> Step {
         let result = async {
-            let state = self.open_state(&run.council, &account).await?;
-            let property = self.properties.state(&run.council, &state.property).await?;
+            let property = self
+                .accounts
+                .inspect(&run.council, &account, |state| {
+                    state.as_open().map(|open| open.property)
+                })
+                .await?
+                .ok_or(ServiceError::Account(CommandError::Rejected(
+                    AccountError::AccountNotOpen,
+                )))?;
+            let property = self.properties.state(&run.council, &property).await?;
             let context = Arc::new(BillingContext {
                 property: Arc::new(property),
                 years: BTreeMap::from([(run.year, Arc::clone(history))]),

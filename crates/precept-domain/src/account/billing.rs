@@ -10,9 +10,10 @@ use super::event::{
 };
 use super::state::{AccountState, OpenAccountState};
 use crate::calendar::FinancialYear;
-use crate::charge::{BillingContext, Period, year_charge};
+use crate::charge::{BillingContext, Period, PreceptorShare, YearCharge, year_charge};
 use crate::council_year::LocalPolicy;
 use crate::instalments::{first_notice, revised_notice};
+use crate::money::Pence;
 
 fn policy(context: &BillingContext, year: FinancialYear) -> Result<&LocalPolicy, AccountError> {
     context
@@ -55,7 +56,7 @@ pub(super) fn change_circumstances(
         .iter()
         .try_fold(state.clone(), |state, event| state.apply(event))?;
     let after = after.as_open().ok_or(AccountError::AccountNotOpen)?;
-    events.extend(revisions(after, change.notice_date, None, &change.context)?);
+    events.extend(revisions(after, change.notice_date, &change.context)?);
     Ok(events)
 }
 
@@ -108,31 +109,18 @@ pub(super) fn change_plan(
 fn revisions(
     account: &OpenAccountState,
     notice_date: NaiveDate,
-    new_day: Option<u32>,
     context: &BillingContext,
 ) -> Result<Vec<AccountEvent>, AccountError> {
     let mut events = Vec::new();
     let mut notices = account.notices_issued;
     for (year, billed) in &account.years {
-        let charge = year_charge(*year, &account.liability(), context)?;
-        let Some(charge) = charge.or_else(|| {
-            // No liable day left in the year (a backdated move-out): the year's charge is nil.
-            let mut nil = billed.charge.clone();
-            nil.liable_days = 0;
-            nil.segments.clear();
-            (nil.gross, nil.exemption, nil.discount, nil.premium, nil.net) = Default::default();
-            nil.preceptors
-                .iter_mut()
-                .for_each(|share| share.amount = Default::default());
-            Some(nil)
-        }) else {
-            continue;
-        };
+        // No liable day left in the year (a backdated move-out): the year's charge is nil.
+        let charge = year_charge(*year, &account.liability(), context)?.unwrap_or_else(|| nil(&billed.charge));
         if charge == billed.charge {
             continue;
         }
         let policy = policy(context, *year)?;
-        let instalments = revised_notice(*year, &billed.instalments, notice_date, charge.net, new_day, policy);
+        let instalments = revised_notice(*year, &billed.instalments, notice_date, charge.net, None, policy);
         if billed.paid > charge.net {
             events.push(AccountEvent::AllocationReleased(AllocationReleased {
                 year: *year,
@@ -150,6 +138,28 @@ fn revisions(
         }));
     }
     Ok(events)
+}
+
+/// The charge of a year with no liable day, keeping the preceptors (each at nil).
+fn nil(previous: &YearCharge) -> YearCharge {
+    YearCharge {
+        year: previous.year,
+        liable_days: 0,
+        segments: Vec::new(),
+        gross: Pence::ZERO,
+        exemption: Pence::ZERO,
+        discount: Pence::ZERO,
+        premium: Pence::ZERO,
+        net: Pence::ZERO,
+        preceptors: previous
+            .preceptors
+            .iter()
+            .map(|share| PreceptorShare {
+                amount: Pence::ZERO,
+                ..share.clone()
+            })
+            .collect(),
+    }
 }
 
 fn check_period<T>(

@@ -53,6 +53,24 @@ impl YearAccount {
     pub fn outstanding(&self) -> Pence {
         self.charge.net - self.paid
     }
+
+    /// Each instalment with what has been paid towards it: money paid to the year covers
+    /// instalments in due order (REFERENCE §1.9).
+    pub fn paid_by_instalment(&self) -> impl Iterator<Item = (&Instalment, Pence)> + '_ {
+        let mut covered = self.paid.max(Pence::ZERO);
+        self.instalments.iter().map(move |instalment| {
+            let paid = instalment.amount.min(covered);
+            covered = covered - paid;
+            (instalment, paid)
+        })
+    }
+
+    /// The due date of the first instalment not fully paid.
+    pub fn first_unpaid_due(&self) -> Option<NaiveDate> {
+        self.paid_by_instalment()
+            .find(|(instalment, paid)| *paid < instalment.amount)
+            .map(|(instalment, _)| instalment.due)
+    }
 }
 
 /// A payment as the account remembers it.

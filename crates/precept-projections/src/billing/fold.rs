@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 use precept_app::FeedCommit;
-use precept_domain::account::{AccountEvent, AccountState, NoticeKind, OpenAccountState, YearAccount};
+use precept_domain::account::{AccountEvent, AccountState, NoticeKind, OpenAccountState};
 use precept_domain::property::{PropertyEvent, PropertyState};
 use precept_domain::{Pence, Uprn};
 
@@ -228,28 +228,4 @@ pub fn apply_property(
     }
     row.last_sequence = sql_int(commit.sequence);
     Ok(row)
-}
-
-/// The due date of the first instalment not fully paid, paying instalments in due order.
-pub fn first_unpaid_due(year: &YearAccount) -> Option<NaiveDate> {
-    let mut covered = year.paid;
-    for instalment in &year.instalments {
-        if covered >= instalment.amount {
-            covered = covered - instalment.amount;
-        } else {
-            return Some(instalment.due);
-        }
-    }
-    None
-}
-
-/// What of a year has fallen due by `as_of` and is unpaid.
-pub fn arrears(year: &YearAccount, as_of: NaiveDate) -> Pence {
-    let due: Pence = year
-        .instalments
-        .iter()
-        .filter(|instalment| instalment.due <= as_of)
-        .map(|instalment| instalment.amount)
-        .sum();
-    (due - year.paid).max(Pence::ZERO)
 }

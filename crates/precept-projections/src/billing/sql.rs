@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use precept_app::{FeedCommit, FeedEvents};
-use precept_domain::account::AccountState;
+use precept_domain::account::{AccountState, YearAccount};
 use sqlx::{QueryBuilder, Row};
 
 use super::fold::{self, AccountRow, PropertyRow, StatementLine, UnexpectedEvent};
@@ -86,7 +86,7 @@ pub(crate) fn account_columns(row: &AccountRow) -> Result<AccountColumns, ReadSt
         first_unpaid_due: account
             .years
             .values()
-            .filter_map(fold::first_unpaid_due)
+            .filter_map(YearAccount::first_unpaid_due)
             .min()
             .map(|day| day.to_string()),
         doc: serde_json::to_string(&row.state).expect("account state is always serialisable"),
@@ -273,7 +273,7 @@ macro_rules! backend {
                                 year.start_year(),
                                 billed.charge.net.get(),
                                 billed.paid.get(),
-                                fold::first_unpaid_due(billed).map(|day| day.to_string()),
+                                billed.first_unpaid_due().map(|day| day.to_string()),
                             )
                         })
                     })
