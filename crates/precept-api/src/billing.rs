@@ -47,7 +47,9 @@ impl<S: Stores, D, R> CouncilTaxBillingApi<S, D, R> {
             directory,
             reads,
             councils,
-            run_concurrency: 256,
+            // 1,024 in flight keeps JetStream's pipeline full; 256 left about a sixth of the
+            // rate unused on the 2-core bench machine (docs/PERFORMANCE.md, annual-billing).
+            run_concurrency: 1_024,
         }
     }
 }

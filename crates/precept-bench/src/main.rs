@@ -5,6 +5,11 @@
 // Rates and ratios are measurements, not money: floating point is right here.
 #![allow(clippy::float_arithmetic)]
 
+// glibc's malloc spent about a sixth of the annual-billing bench's CPU in its free lists
+// (docs/PERFORMANCE.md); mimalloc's per-thread pages suit many small short-lived buffers.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod annual_billing;
 mod eventstore;
 

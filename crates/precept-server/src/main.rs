@@ -1,5 +1,10 @@
 //! `precept`: the Revenues and Benefits shared-service back end.
 
+// glibc's malloc spent about a sixth of the annual-billing bench's CPU in its free lists
+// (docs/PERFORMANCE.md); mimalloc's per-thread pages suit many small short-lived buffers.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -64,7 +64,7 @@ enum Step {
 }
 
 impl<S: Stores> CouncilTaxService<S> {
-    /// Runs annual billing, publishing progress after each page on `progress`.
+    /// Runs annual billing, publishing progress on `progress` every page's worth of accounts.
     ///
     /// # Errors
     /// [`ServiceError::YearNotSetUp`] before anything is billed; [`ServiceError::Query`] if the
@@ -77,19 +77,35 @@ impl<S: Stores> CouncilTaxService<S> {
     ) -> Result<RunProgress, ServiceError> {
         let history = self.year_history(&run.council, run.year).await?;
         directory.catch_up(&run.council).await?;
+        let size = run.page_size.max(1);
+        // The directory is read a page ahead, beside the billing, so the run never stops at a
+        // page boundary: neither for the page's slowest account nor for the next query.
+        let (pages_tx, pages_rx) = tokio::sync::mpsc::channel::<Vec<AccountId>>(1);
+        let read_pages = async move {
+            let mut after = None;
+            loop {
+                let page = directory
+                    .accounts_liable_in(&run.council, run.year, after, size)
+                    .await?;
+                let last_page = page.len() < size;
+                after = page.last().copied();
+                if pages_tx.send(page).await.is_err() || last_page {
+                    return Ok::<_, ServiceError>(());
+                }
+            }
+        };
+        let accounts = futures::stream::unfold(pages_rx, |mut pages| async move {
+            pages.recv().await.map(|page| (futures::stream::iter(page), pages))
+        })
+        .flatten();
         let mut counts = RunProgress::default();
-        let mut after = None;
-        loop {
-            let page = directory
-                .accounts_liable_in(&run.council, run.year, after, run.page_size.max(1))
-                .await?;
-            let Some(last) = page.last().copied() else { break };
-            let steps: Vec<Step> = futures::stream::iter(page)
-                .map(|account| self.bill_one(run, &history, account))
-                .buffer_unordered(run.concurrency.max(1))
-                .collect()
-                .await;
-            for step in steps {
+        let bill = async {
+            let mut steps = std::pin::pin!(
+                accounts
+                    .map(|account| self.bill_one(run, &history, account))
+                    .buffer_unordered(run.concurrency.max(1))
+            );
+            while let Some(step) = steps.next().await {
                 counts.examined += 1;
                 match step {
                     Step::Billed => counts.billed += 1,
@@ -102,10 +118,14 @@ impl<S: Stores> CouncilTaxService<S> {
                         }
                     }
                 }
+                if counts.examined % size as u64 == 0 {
+                    progress.send_replace(counts.clone());
+                }
             }
-            progress.send_replace(counts.clone());
-            after = Some(last);
-        }
+        };
+        // A directory failure ends the page stream; what was billed stays billed.
+        let (read, ()) = futures::join!(read_pages, bill);
+        read?;
         counts.finished = true;
         progress.send_replace(counts.clone());
         Ok(counts)

@@ -253,8 +253,7 @@ macro_rules! backend {
                             .push_bind(row.last_sequence);
                     });
                     upsert.push(
-                        " ON CONFLICT (council, account_id) DO UPDATE SET uprn = excluded.uprn, \
-                         liability_start = excluded.liability_start, liability_end = excluded.liability_end, \
+                        " ON CONFLICT (council, account_id) DO UPDATE SET liability_start = excluded.liability_start, liability_end = excluded.liability_end, \
                          liable_parties = excluded.liable_parties, balance_owed_pence = excluded.balance_owed_pence, \
                          credit_pence = excluded.credit_pence, payments_count = excluded.payments_count, \
                          first_unpaid_due = excluded.first_unpaid_due, lines = excluded.lines, doc = excluded.doc, \
