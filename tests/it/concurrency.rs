@@ -2,7 +2,7 @@
 
 use precept_testkit::{TestDatabase, TestNats, council, spawn_app, spawn_with, test_settings};
 
-use crate::helpers::{commits, open_request, payment_request};
+use crate::helpers::{commits, open_request, payment_request, register_test_property};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_payments_to_one_account_all_land_exactly_once() {
@@ -16,6 +16,7 @@ async fn fifty_concurrent_payments_to_one_account_all_land_exactly_once() {
     let first = spawn_app(&nats.url(), database.url(), &councils).await;
     // One instance per read-model database runs the projectors (Settings::run_projectors).
     let second = spawn_with(test_settings(&nats.url(), database.url(), &councils).with_projectors(false)).await;
+    register_test_property(&first, "swale").await;
     let opened = first
         .council_tax()
         .await

@@ -2,9 +2,29 @@
 
 use async_nats::jetstream;
 use futures::StreamExt;
-use precept_api::proto::{OpenAccountRequest, PaymentMethod, PostPaymentRequest};
+use precept_api::proto::{OpenAccountRequest, PaymentMethod, PostPaymentRequest, RegisterPropertyRequest};
 use precept_eventstore::codec::{CommitEnvelopeV1, decode_commit};
+use precept_testkit::TestApp;
 use uuid::Uuid;
+
+/// The property `open_request` opens accounts at (UPRN 100062557744); accounts open only at a
+/// property the council has registered.
+pub async fn register_test_property(app: &TestApp, council: &str) {
+    app.setup()
+        .await
+        .register_property(RegisterPropertyRequest {
+            request_id: format!("property-{council}"),
+            council: council.to_owned(),
+            uprn: "100062557744".to_owned(),
+            address_reference: "BLPU-TEST".to_owned(),
+            band: "D".to_owned(),
+            parish_area: String::new(),
+            effective_from: "1993-04-01".to_owned(),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("test property registers");
+}
 
 pub fn open_request(request_id: &str, council: &str, parties: usize) -> OpenAccountRequest {
     OpenAccountRequest {

@@ -7,7 +7,7 @@ use async_nats::jetstream::{self, message::PublishMessage};
 use precept_api::proto::GetAccountBalanceRequest;
 use precept_testkit::{TestDatabase, TestNats, council, spawn_with, test_settings};
 
-use crate::helpers::{commits, open_request, payment_request};
+use crate::helpers::{commits, open_request, payment_request, register_test_property};
 
 const WINDOW: Duration = Duration::from_secs(1);
 
@@ -60,6 +60,7 @@ async fn a_request_sent_three_times_is_stored_once_and_answered_identically() {
     };
     let first = spawn_with(settings(true)).await;
     let second = spawn_with(settings(false)).await;
+    register_test_property(&first, "swale").await;
     let mut a = first.council_tax().await;
     let mut b = second.council_tax().await;
     let account_id = a
@@ -137,11 +138,19 @@ async fn retrying_an_open_account_without_an_account_id_names_the_same_account()
     let nats = TestNats::start().await;
     let database = TestDatabase::sqlite();
     let app = spawn_with(test_settings(&nats.url(), database.url(), &[council("swale")])).await;
+    register_test_property(&app, "swale").await;
     let mut client = app.council_tax().await;
     let request = open_request("open-retry", "swale", 2);
     let first = client.open_account(request.clone()).await.expect("first").into_inner();
     let second = client.open_account(request).await.expect("retry").into_inner();
     assert_eq!(first, second);
-    assert_eq!(commits(&nats.client().await, "swale").await.len(), 1);
+    let stored = commits(&nats.client().await, "swale").await;
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|(_, commit)| commit.request_id == "open-retry")
+            .count(),
+        1
+    );
     app.stop().await;
 }

@@ -4,7 +4,7 @@ use precept_api::proto::{OpenAccountRequest, PostPaymentRequest};
 use precept_testkit::{TestDatabase, TestNats, council, spawn_app};
 use tonic_types::StatusExt;
 
-use crate::helpers::{commits, open_request, payment_request};
+use crate::helpers::{commits, open_request, payment_request, register_test_property};
 
 fn bad_fields(status: &tonic::Status) -> Vec<String> {
     assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
@@ -22,6 +22,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_written() {
     let nats = TestNats::start().await;
     let database = TestDatabase::sqlite();
     let app = spawn_app(&nats.url(), database.url(), &[council("swale")]).await;
+    register_test_property(&app, "swale").await;
     let mut client = app.council_tax().await;
     let account_id = client
         .open_account(open_request("open-v", "swale", 1))
@@ -159,6 +160,20 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_written() {
         let status = client.open_account(request).await.expect_err("refused");
         assert_eq!(bad_fields(&status), [field], "{field}");
     }
+    // A well-formed UPRN the council has not registered is refused by the service.
+    let status = client
+        .open_account(OpenAccountRequest {
+            uprn: "100062999999".into(),
+            ..open()
+        })
+        .await
+        .expect_err("refused");
+    assert_eq!(status.code(), tonic::Code::FailedPrecondition, "{status:?}");
+    let violations = status.get_details_bad_request().expect("details").field_violations;
+    assert_eq!(
+        violations.iter().map(|v| v.field.as_str()).collect::<Vec<_>>(),
+        ["uprn"]
+    );
     // Several bad fields are all named at once.
     let status = client
         .post_payment(PostPaymentRequest {

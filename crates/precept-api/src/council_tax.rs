@@ -224,17 +224,12 @@ where
         request: Request<OpenAccountRequest>,
     ) -> Result<Response<OpenAccountResponse>, Status> {
         let parsed = self.parse_open(&request)?;
+        // Through the service, which refuses a property the council has not registered.
         let outcome = self
             .app
-            .accounts()
-            .execute(
-                &parsed.council,
-                &parsed.account_id,
-                AccountCommand::OpenAccount(parsed.command),
-                &parsed.meta,
-            )
+            .open_account(&parsed.council, &parsed.account_id, parsed.command, &parsed.meta)
             .await
-            .map_err(status::account_command)?;
+            .map_err(status::service)?;
         let response = OpenAccountResponse {
             account_id: parsed.account_id.to_string(),
             commit: Some(receipt(&outcome)),
