@@ -7,4 +7,5 @@ mod eventstore;
 mod helpers;
 mod idempotency;
 mod projector_restart;
+mod recovery;
 mod validation;

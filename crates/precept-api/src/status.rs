@@ -9,6 +9,7 @@ use precept_domain::account::AccountError;
 use precept_domain::charge::ChargeError;
 use precept_domain::council_year::CouncilYearError;
 use precept_domain::property::PropertyError;
+use precept_domain::recovery::RecoveryError;
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
@@ -85,6 +86,26 @@ fn account_rejection(rejection: AccountError) -> Status {
         }
         AccountError::RefundIdUsed(_) => field_status(Code::AlreadyExists, "refund_id", message),
         AccountError::InstalmentDayNotOffered(_) => field_status(Code::InvalidArgument, "instalment_day", message),
+        AccountError::Recovery(recovery) => recovery_rejection(&recovery, message),
+        AccountError::HoldAlreadyPlaced(_) | AccountError::HoldNotPlaced(_) => {
+            field_status(Code::FailedPrecondition, "reason", message)
+        }
+    }
+}
+
+fn recovery_rejection(rejection: &RecoveryError, message: String) -> Status {
+    match rejection {
+        RecoveryError::ArrangementInvalid(_) => field_status(Code::InvalidArgument, "instalments", message),
+        RecoveryError::AmountNotPositive => field_status(Code::InvalidArgument, "amount_pence", message),
+        RecoveryError::ExceedsOutstanding(_) | RecoveryError::BelowThreshold(_) => {
+            field_status(Code::FailedPrecondition, "amount_pence", message)
+        }
+        RecoveryError::AgentStage => field_status(Code::FailedPrecondition, "stage", message),
+        RecoveryError::NoLiabilityOrder
+        | RecoveryError::ArrangementNotAllowed
+        | RecoveryError::ArrangementInForce
+        | RecoveryError::RemedyInForce
+        | RecoveryError::NoRemedy => field_status(Code::FailedPrecondition, "year", message),
     }
 }
 

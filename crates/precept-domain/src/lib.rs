@@ -30,6 +30,7 @@ pub mod ids;
 pub mod instalments;
 pub mod money;
 pub mod property;
+pub mod recovery;
 
 #[cfg(test)]
 mod fixtures;

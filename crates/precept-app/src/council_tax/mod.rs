@@ -12,12 +12,15 @@
 mod context;
 mod directory;
 mod error;
+mod paging;
 mod reads;
+mod recovery;
 mod run;
 
 pub use directory::AccountDirectory;
 pub use error::ServiceError;
 pub use reads::{AccountSummary, BillingReads, ListFilter, ListedAccount, StatementEntry};
+pub use recovery::{RecoveryProgress, RecoveryRun};
 pub use run::{BillingRun, RunProgress};
 
 use std::sync::Arc;

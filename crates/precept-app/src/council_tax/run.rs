@@ -17,7 +17,7 @@ use precept_domain::council_year::YearHistory;
 use precept_domain::{AccountId, CouncilCode, FinancialYear};
 use tokio::sync::watch;
 
-use super::{AccountDirectory, CouncilTaxService, ServiceError, Stores, derived_meta};
+use super::{AccountDirectory, CouncilTaxService, ServiceError, Stores, derived_meta, paging};
 use crate::error::CommandError;
 use crate::meta::RequestMeta;
 
@@ -78,26 +78,7 @@ impl<S: Stores> CouncilTaxService<S> {
         let history = self.year_history(&run.council, run.year).await?;
         directory.catch_up(&run.council).await?;
         let size = run.page_size.max(1);
-        // The directory is read a page ahead, beside the billing, so the run never stops at a
-        // page boundary: neither for the page's slowest account nor for the next query.
-        let (pages_tx, pages_rx) = tokio::sync::mpsc::channel::<Vec<AccountId>>(1);
-        let read_pages = async move {
-            let mut after = None;
-            loop {
-                let page = directory
-                    .accounts_liable_in(&run.council, run.year, after, size)
-                    .await?;
-                let last_page = page.len() < size;
-                after = page.last().copied();
-                if pages_tx.send(page).await.is_err() || last_page {
-                    return Ok::<_, ServiceError>(());
-                }
-            }
-        };
-        let accounts = futures::stream::unfold(pages_rx, |mut pages| async move {
-            pages.recv().await.map(|page| (futures::stream::iter(page), pages))
-        })
-        .flatten();
+        let (read_pages, accounts) = paging::accounts_liable_in(directory, &run.council, run.year, size);
         let mut counts = RunProgress::default();
         let bill = async {
             let mut steps = std::pin::pin!(

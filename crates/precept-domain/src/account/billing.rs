@@ -121,10 +121,11 @@ fn revisions(
         }
         let policy = policy(context, *year)?;
         let instalments = revised_notice(*year, &billed.instalments, notice_date, charge.net, None, policy);
-        if billed.paid > charge.net {
+        let ceiling = charge.net + billed.recovery.costs - billed.recovery.written_off;
+        if billed.paid > ceiling {
             events.push(AccountEvent::AllocationReleased(AllocationReleased {
                 year: *year,
-                amount: billed.paid - charge.net,
+                amount: billed.paid - ceiling,
             }));
         }
         notices += 1;

@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::event::HoldLifted;
 use crate::calendar::FinancialYear;
 use crate::charge::{BillingContext, DiscountKind, ExemptionClass, PremiumBasis};
 use crate::ids::{PartyId, PaymentId, Uprn};
 use crate::instalments::InstalmentPlan;
 use crate::money::Pence;
+use crate::recovery::{Hold, RecoveryAction, RecoveryPolicy};
 
 /// A request to change a Council Tax account.
 #[derive(Debug, Clone)]
@@ -30,6 +32,36 @@ pub enum AccountCommand {
     RefundCredit(RefundCredit),
     /// Apply unallocated credit to a year's charge.
     CarryForwardCredit(CarryForwardCredit),
+    /// Take the day's recovery step on each billed year (the recovery run, REFERENCE §1.10).
+    RunRecovery(RunRecovery),
+    /// A recovery officer's action on one year.
+    Recovery(YearAction),
+    /// Hold recovery on the whole account.
+    PlaceHold(Hold),
+    /// Lift a hold.
+    LiftHold(HoldLifted),
+}
+
+/// The recovery run's command for one account on one run date.
+#[derive(Debug, Clone)]
+pub struct RunRecovery {
+    /// The run date.
+    pub date: NaiveDate,
+    /// The next hearing the court has given the council, if any.
+    pub hearing: Option<NaiveDate>,
+    /// The council's recovery parameters.
+    pub policy: Arc<RecoveryPolicy>,
+}
+
+/// An officer's action on one year.
+#[derive(Debug, Clone)]
+pub struct YearAction {
+    /// The year.
+    pub year: FinancialYear,
+    /// The action.
+    pub action: RecoveryAction,
+    /// The council's recovery parameters (the agent fee scale).
+    pub policy: Arc<RecoveryPolicy>,
 }
 
 /// Open an account for a liability at a property.

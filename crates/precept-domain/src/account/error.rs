@@ -3,6 +3,7 @@
 use crate::calendar::FinancialYear;
 use crate::charge::ChargeError;
 use crate::ids::{PartyId, PaymentId};
+use crate::recovery::{HoldReason, RecoveryError};
 
 /// Why an account command was refused, or why stored history does not fit the state.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,4 +71,13 @@ pub enum AccountError {
     /// The council does not offer this instalment day.
     #[error("instalment day {0} is not one the council offers")]
     InstalmentDayNotOffered(u32),
+    /// A recovery action was refused.
+    #[error(transparent)]
+    Recovery(#[from] RecoveryError),
+    /// A hold for this reason is already in force.
+    #[error("a {0:?} hold is already in force")]
+    HoldAlreadyPlaced(HoldReason),
+    /// No hold for this reason is in force.
+    #[error("no {0:?} hold is in force")]
+    HoldNotPlaced(HoldReason),
 }

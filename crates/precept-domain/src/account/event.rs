@@ -11,6 +11,7 @@ use crate::charge::{DiscountKind, ExemptionClass, PremiumBasis, YearCharge};
 use crate::ids::{AccountId, PartyId, PaymentId, Uprn};
 use crate::instalments::{Instalment, InstalmentPlan};
 use crate::money::Pence;
+use crate::recovery::{Hold, HoldReason, RecoveryEvent};
 
 /// Something that happened to a Council Tax account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +50,30 @@ pub enum AccountEvent {
     CreditRefunded(CreditRefunded),
     /// Credit was applied to a year.
     CreditCarriedForward(CreditCarriedForward),
+    /// A recovery step for a year (REFERENCE §1.10).
+    Recovery(RecoveryRecorded),
+    /// Recovery was held for the account.
+    HoldPlaced(Hold),
+    /// A hold was lifted.
+    HoldLifted(HoldLifted),
+}
+
+/// A recovery step on one year of the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecoveryRecorded {
+    /// The year.
+    pub year: FinancialYear,
+    /// The step.
+    pub event: RecoveryEvent,
+}
+
+/// A hold lifted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HoldLifted {
+    /// The hold's reason (one hold per reason).
+    pub reason: HoldReason,
+    /// Lifted on.
+    pub on: NaiveDate,
 }
 
 /// The account was opened.

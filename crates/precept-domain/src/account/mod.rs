@@ -13,21 +13,24 @@ mod command;
 mod decide;
 mod error;
 mod event;
+mod recovery;
 mod state;
 
+#[cfg(test)]
+mod recovery_tests;
 #[cfg(test)]
 mod tests;
 
 pub use command::{
     AccountCommand, CarryForwardCredit, ChangeCircumstances, ChangeInstalmentPlan, CircumstanceChange, IssueBill,
     MalformedPaymentReference, OpenAccount, PaymentMethod, PaymentReference, PostPayment, RefundCredit, ReversalReason,
-    ReversePayment,
+    ReversePayment, RunRecovery, YearAction,
 };
 pub use error::AccountError;
 pub use event::{
     AccountEvent, AccountOpened, Allocation, AllocationReleased, BillIssued, CreditCarriedForward, CreditRefunded,
-    Debt, LiabilityEnded, LiablePartyAdded, NoticeKind, PaymentAllocated, PaymentPosted, PaymentReversed, PeriodEnded,
-    PeriodStarted,
+    Debt, HoldLifted, LiabilityEnded, LiablePartyAdded, NoticeKind, PaymentAllocated, PaymentPosted, PaymentReversed,
+    PeriodEnded, PeriodStarted, RecoveryRecorded,
 };
 pub use state::{
     AccountState, BALANCE_MAGNITUDE_MAX, LIABLE_PARTIES_MAX, OpenAccountState, PaymentRecord, YearAccount,
@@ -62,6 +65,10 @@ impl AccountState {
             AccountCommand::ReversePayment(reversal) => decide::reverse_payment(account, reversal),
             AccountCommand::RefundCredit(refund) => decide::refund(account, refund),
             AccountCommand::CarryForwardCredit(carry) => decide::carry_forward(account, carry),
+            AccountCommand::RunRecovery(run) => Ok(recovery::run(account, &run)),
+            AccountCommand::Recovery(action) => recovery::act(account, action),
+            AccountCommand::PlaceHold(hold) => recovery::place_hold(account, hold),
+            AccountCommand::LiftHold(lifted) => recovery::lift_hold(account, lifted),
         }
     }
 }
@@ -107,6 +114,9 @@ impl AggregateKind for CouncilTaxAccount {
             AccountEvent::PaymentReversed(reversed) => Some(reversed.reversed_on),
             AccountEvent::CreditRefunded(refund) => Some(refund.refunded_on),
             AccountEvent::CreditCarriedForward(carried) => Some(carried.on),
+            AccountEvent::Recovery(recorded) => Some(recovery::event_date(&recorded.event)),
+            AccountEvent::HoldPlaced(hold) => Some(hold.from),
+            AccountEvent::HoldLifted(lifted) => Some(lifted.on),
             AccountEvent::PaymentAllocated(_)
             | AccountEvent::InstalmentPlanChosen(_)
             | AccountEvent::AllocationReleased(_) => None,

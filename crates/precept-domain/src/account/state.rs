@@ -16,6 +16,7 @@ use crate::charge::{DiscountKind, ExemptionClass, Liability, Period, PremiumBasi
 use crate::ids::{AccountId, PartyId, PaymentId, Uprn};
 use crate::instalments::{Instalment, InstalmentPlan};
 use crate::money::Pence;
+use crate::recovery::{DebtView, Hold, YearRecovery};
 
 /// The most parties one account holds. Joint liability in practice means a couple or a few
 /// sharers; the bound keeps one account's state and commits small.
@@ -44,14 +45,26 @@ pub struct YearAccount {
     pub instalments: Vec<Instalment>,
     /// Issue date of the latest notice.
     pub issued_on: NaiveDate,
-    /// Paid to this year (never more than the charge).
+    /// Paid to this year (never more than the charge and costs).
     pub paid: Pence,
+    /// Recovery of this year (REFERENCE §1.10).
+    #[serde(default)]
+    pub recovery: YearRecovery,
 }
 
 impl YearAccount {
-    /// Charge not yet paid.
+    /// Charge and recovery costs not yet paid or written off.
     pub fn outstanding(&self) -> Pence {
-        self.charge.net - self.paid
+        self.charge.net + self.recovery.costs - self.paid - self.recovery.written_off
+    }
+
+    /// The year's debt as the recovery stage machine sees it.
+    pub fn debt_view(&self) -> DebtView<'_> {
+        DebtView {
+            instalments: &self.instalments,
+            paid: self.paid,
+            outstanding: self.outstanding(),
+        }
     }
 
     /// Each instalment with what has been paid towards it: money paid to the year covers
@@ -119,6 +132,9 @@ pub struct OpenAccountState {
     pub refunds: HashSet<PaymentId>,
     /// Notices issued so far.
     pub notices_issued: u32,
+    /// Recovery holds in force (REFERENCE §1.10): the run skips the account while any is.
+    #[serde(default)]
+    pub holds: Vec<Hold>,
 }
 
 impl OpenAccountState {
@@ -212,6 +228,7 @@ impl AccountState {
                     payments: HashMap::new(),
                     refunds: HashSet::new(),
                     notices_issued: 0,
+                    holds: Vec::new(),
                 })));
             }
             (AccountState::Open(_), AccountEvent::AccountOpened(_)) => return Err(AccountError::AccountAlreadyOpen),
@@ -259,6 +276,12 @@ impl AccountState {
                 let previous = account.years.get(&bill.year).map_or(Pence::ZERO, |y| y.charge.net);
                 account.adjust_balance(bill.charge.net - previous)?;
                 let paid = account.paid(Debt::Year(bill.year));
+                // A revised notice keeps the year's recovery: its costs and stage stand.
+                let recovery = account
+                    .years
+                    .remove(&bill.year)
+                    .map(|year| year.recovery)
+                    .unwrap_or_default();
                 account.years.insert(
                     bill.year,
                     YearAccount {
@@ -266,6 +289,7 @@ impl AccountState {
                         instalments: bill.instalments.clone(),
                         issued_on: bill.issue_date,
                         paid,
+                        recovery,
                     },
                 );
                 account.notices_issued = bill.notice_number;
@@ -296,6 +320,18 @@ impl AccountState {
                 account.credit = account.credit - refund.amount;
                 account.refunds.insert(refund.refund_id);
             }
+            AccountEvent::Recovery(recorded) => {
+                let year = account
+                    .years
+                    .get_mut(&recorded.year)
+                    .ok_or(AccountError::YearNotBilled(recorded.year))?;
+                let before = year.recovery.costs - year.recovery.written_off;
+                year.recovery.apply(&recorded.event);
+                let delta = year.recovery.costs - year.recovery.written_off - before;
+                account.adjust_balance(delta)?;
+            }
+            AccountEvent::HoldPlaced(hold) => account.holds.push(*hold),
+            AccountEvent::HoldLifted(lifted) => account.holds.retain(|hold| hold.reason != lifted.reason),
             AccountEvent::CreditCarriedForward(carried) => {
                 account.credit = account.credit - carried.amount;
                 let allocation = Allocation {

@@ -31,7 +31,7 @@ fn uprn() -> Uprn {
     Uprn::parse("100062557744").expect("fixture UPRN is valid")
 }
 
-fn open_from(start: &str, parties: &[u8], brought_forward: &str) -> AccountCommand {
+pub(super) fn open_from(start: &str, parties: &[u8], brought_forward: &str) -> AccountCommand {
     AccountCommand::OpenAccount(OpenAccount {
         property: uprn(),
         liability_start: date(start),
@@ -41,7 +41,7 @@ fn open_from(start: &str, parties: &[u8], brought_forward: &str) -> AccountComma
     })
 }
 
-fn pay(n: u8, amount: &str, appropriate_to: Option<i32>) -> AccountCommand {
+pub(super) fn pay(n: u8, amount: &str, appropriate_to: Option<i32>) -> AccountCommand {
     AccountCommand::PostPayment(PostPayment {
         payment_id: payment_id(n),
         amount_pence: gbp(amount),
@@ -52,7 +52,7 @@ fn pay(n: u8, amount: &str, appropriate_to: Option<i32>) -> AccountCommand {
     })
 }
 
-fn bill(start: i32, issue: &str, context: &Arc<BillingContext>) -> AccountCommand {
+pub(super) fn bill(start: i32, issue: &str, context: &Arc<BillingContext>) -> AccountCommand {
     AccountCommand::IssueBill(IssueBill {
         year: year(start),
         issue_date: date(issue),
@@ -69,12 +69,12 @@ fn change(change: CircumstanceChange, notice: &str, context: &Arc<BillingContext
 }
 
 /// An account driven command by command.
-struct Scenario {
+pub(super) struct Scenario {
     state: AccountState,
 }
 
 impl Scenario {
-    fn given(commands: Vec<AccountCommand>) -> Self {
+    pub(super) fn given(commands: Vec<AccountCommand>) -> Self {
         let mut scenario = Scenario {
             state: AccountState::default(),
         };
@@ -84,17 +84,17 @@ impl Scenario {
         scenario
     }
 
-    fn when(&mut self, command: AccountCommand) -> Result<Vec<AccountEvent>, AccountError> {
+    pub(super) fn when(&mut self, command: AccountCommand) -> Result<Vec<AccountEvent>, AccountError> {
         let events = self.state.decide(account_id(), command)?;
         self.state = CouncilTaxAccount::fold(self.state.clone(), &events).expect("decided events fold");
         Ok(events)
     }
 
-    fn account(&self) -> &OpenAccountState {
+    pub(super) fn account(&self) -> &OpenAccountState {
         self.state.as_open().expect("account is open")
     }
 
-    fn year(&self, start: i32) -> &YearAccount {
+    pub(super) fn year(&self, start: i32) -> &YearAccount {
         self.account().years.get(&year(start)).expect("year is billed")
     }
 }
@@ -113,7 +113,7 @@ fn amounts(instalments: &[Instalment]) -> Vec<Pence> {
     instalments.iter().map(|i| i.amount).collect()
 }
 
-fn tonbridge(band: Band) -> Arc<BillingContext> {
+pub(super) fn tonbridge(band: Band) -> Arc<BillingContext> {
     Arc::new(context(&[(2025, tonbridge_2025())], band))
 }
 

@@ -8,6 +8,7 @@
 use std::fmt;
 
 use crate::money::Pence;
+use crate::recovery::RecoveryPolicy;
 
 /// A valuation band. England uses A to H; Wales adds I (REFERENCE §1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -340,6 +341,12 @@ impl LocalPolicy {
             summons_costs: Pence::new(7_000),
             liability_order_costs: Pence::new(3_000),
         }
+    }
+
+    /// The recovery parameters: the council's summons and liability order costs with the
+    /// common English timetable and the 2014 agent fee scale (REFERENCE §1.10).
+    pub fn recovery_policy(&self) -> RecoveryPolicy {
+        RecoveryPolicy::council_tax(self.summons_costs, self.liability_order_costs)
     }
 
     fn validate(&self) -> Result<(), SettingsError> {

@@ -4,12 +4,17 @@
 use chrono::NaiveDate;
 use precept_domain::account::{
     AccountEvent, AccountOpened, Allocation, AllocationReleased, BillIssued, CreditCarriedForward, CreditRefunded,
-    Debt, LiabilityEnded, LiablePartyAdded, NoticeKind, PaymentAllocated, PaymentMethod, PaymentPosted,
-    PaymentReference, PaymentReversed, PeriodEnded, PeriodStarted, ReversalReason,
+    Debt, HoldLifted, LiabilityEnded, LiablePartyAdded, NoticeKind, PaymentAllocated, PaymentMethod, PaymentPosted,
+    PaymentReference, PaymentReversed, PeriodEnded, PeriodStarted, RecoveryRecorded, ReversalReason,
 };
 use precept_domain::charge::{ChargeSegment, DiscountKind, ExemptionClass, PreceptorShare, PremiumBasis, YearCharge};
 use precept_domain::council_year::{Band, PreceptorKind, ShortCode};
 use precept_domain::instalments::{Instalment, InstalmentPlan, PlanLength};
+use precept_domain::recovery::{
+    AgentFeeIncurred, AgentStage, ArrangementMade, BalanceDemanded, BenefitDeductionRequested, EarningsAttached, Hold,
+    HoldReason, LiabilityOrderGranted, PayPeriod, RecoveryEvent, ReferredToAgent, RemedyEnded, RemedyOutcome,
+    RemedyStarted, ReminderIssued, SummonsIssued, TrackedRemedy, WriteOffReason, WrittenOff,
+};
 use precept_domain::{AccountId, FinancialYear, PartyId, PaymentId, Pence, Uprn};
 use uuid::Uuid;
 
@@ -219,7 +224,108 @@ pub(super) fn history() -> Vec<AccountEvent> {
             move_out: date("2026-02-01"),
             last_day: date("2026-01-31"),
         }),
+        AccountEvent::HoldPlaced(Hold {
+            reason: HoldReason::Dispute,
+            from: date("2026-02-02"),
+        }),
+        AccountEvent::HoldLifted(HoldLifted {
+            reason: HoldReason::Dispute,
+            on: date("2026-02-09"),
+        }),
+        recovery(RecoveryEvent::ReminderIssued(ReminderIssued {
+            number: 1,
+            issued: date("2026-02-10"),
+            arrears: Pence::new(13_450),
+            covers_due_through: date("2025-05-15"),
+            pay_by: date("2026-02-17"),
+            balance_due_on: date("2026-02-24"),
+        })),
     ]
+}
+
+fn recovery(event: RecoveryEvent) -> AccountEvent {
+    AccountEvent::Recovery(RecoveryRecorded { year: year(), event })
+}
+
+/// Every other recovery step, for the round trip.
+pub(super) fn recovery_steps() -> Vec<AccountEvent> {
+    let on = date("2026-03-02");
+    let demand = BalanceDemanded {
+        on,
+        balance: Pence::new(120_000),
+        summons_from: date("2026-03-09"),
+    };
+    [
+        RecoveryEvent::ReminderComplied { on },
+        RecoveryEvent::InstalmentRightLost(demand.clone()),
+        RecoveryEvent::FinalNoticeIssued(demand),
+        RecoveryEvent::SummonsIssued(SummonsIssued {
+            issued: on,
+            hearing: date("2026-03-20"),
+            costs: Pence::new(7_000),
+            amount: Pence::new(127_000),
+        }),
+        RecoveryEvent::SummonsWithdrawn { on },
+        RecoveryEvent::LiabilityOrderGranted(LiabilityOrderGranted {
+            on,
+            costs: Pence::new(3_000),
+            amount: Pence::new(130_000),
+        }),
+        RecoveryEvent::Cleared { on },
+        RecoveryEvent::ArrangementMade(ArrangementMade {
+            on,
+            instalments: vec![Instalment {
+                due: date("2026-04-01"),
+                amount: Pence::new(5_000),
+            }],
+            paid_at_start: Pence::new(12_000),
+        }),
+        RecoveryEvent::ArrangementKept { on },
+        RecoveryEvent::ArrangementBroken {
+            on,
+            missed: date("2026-02-01"),
+        },
+        RecoveryEvent::ReferredToAgent(ReferredToAgent {
+            on,
+            firm: code("bristow-sutor"),
+            debt: Pence::new(130_000),
+            compliance_fee: Pence::new(7_500),
+        }),
+        RecoveryEvent::AgentFeeIncurred(AgentFeeIncurred {
+            on,
+            stage: AgentStage::Sale,
+            fee: Pence::new(11_000),
+        }),
+        RecoveryEvent::RemedyEnded(RemedyEnded {
+            on,
+            outcome: RemedyOutcome::ReturnedUnpaid,
+        }),
+        RecoveryEvent::EarningsAttached(EarningsAttached {
+            on,
+            employer: code("emp-1042"),
+            period: PayPeriod::Weekly,
+        }),
+        RecoveryEvent::BenefitDeductionRequested(BenefitDeductionRequested {
+            on,
+            weekly_amount: Pence::new(455),
+        }),
+        RecoveryEvent::RemedyStarted(RemedyStarted {
+            on,
+            remedy: TrackedRemedy::Committal,
+        }),
+        RecoveryEvent::WrittenOff(WrittenOff {
+            on,
+            amount: Pence::new(130_000),
+            reason: WriteOffReason::Deceased,
+        }),
+    ]
+    .into_iter()
+    .map(recovery)
+    .chain([AccountEvent::HoldPlaced(Hold {
+        reason: HoldReason::BenefitClaimPending,
+        from: on,
+    })])
+    .collect()
 }
 
 /// Variations on the history's events, for shapes the history does not show.
@@ -316,8 +422,11 @@ pub(super) fn variant(event: &AccountEvent) -> &'static str {
         AccountEvent::PaymentReversed(_) => "PaymentReversed",
         AccountEvent::CreditRefunded(_) => "CreditRefunded",
         AccountEvent::CreditCarriedForward(_) => "CreditCarriedForward",
+        AccountEvent::HoldPlaced(_) => "RecoveryHoldPlaced",
+        AccountEvent::HoldLifted(_) => "RecoveryHoldLifted",
+        AccountEvent::Recovery(_) => "RecoveryStepRecorded",
     }
 }
 
 /// How many variants [`variant`] names.
-pub(super) const VARIANT_COUNT: usize = 17;
+pub(super) const VARIANT_COUNT: usize = 20;

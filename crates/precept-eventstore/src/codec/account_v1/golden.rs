@@ -112,7 +112,10 @@ const GOLDEN_LATER_EVENTS_V1: &str = r#"{"type":"InstalmentPlanChosen","schema":
 {"type":"CreditCarriedForward","schema":1,"data":{"year":"2025/26","amount_pence":500,"on":"2025-10-07"}}
 {"type":"CreditRefunded","schema":1,"data":{"refund_id":"00000000-0000-4000-9000-000000000008","amount_pence":1000,"refunded_on":"2025-10-08"}}
 {"type":"PaymentReversed","schema":1,"data":{"payment_id":"00000000-0000-4000-9000-000000000007","amount_pence":12756,"reason":"direct_debit_returned","reversed_on":"2025-10-09","from_credit_pence":2506,"deallocations":[{"debt":"year","year":"2025/26","amount_pence":10250}],"sundry_debit_pence":0}}
-{"type":"LiabilityEnded","schema":1,"data":{"move_out":"2026-02-01","last_day":"2026-01-31"}}"#;
+{"type":"LiabilityEnded","schema":1,"data":{"move_out":"2026-02-01","last_day":"2026-01-31"}}
+{"type":"RecoveryHoldPlaced","schema":1,"data":{"reason":"dispute","from":"2026-02-02"}}
+{"type":"RecoveryHoldLifted","schema":1,"data":{"reason":"dispute","on":"2026-02-09"}}
+{"type":"RecoveryStepRecorded","schema":1,"data":{"year":"2025/26","step":"reminder_issued","number":1,"issued":"2026-02-10","arrears_pence":13450,"covers_due_through":"2025-05-15","pay_by":"2026-02-17","balance_due_on":"2026-02-24"}}"#;
 
 #[test]
 fn later_account_events_v1_encode_to_the_golden_text_and_decode_back() {

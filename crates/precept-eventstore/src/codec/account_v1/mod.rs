@@ -10,6 +10,7 @@ mod charge;
 mod circumstances;
 mod opening;
 mod payments;
+mod recovery;
 
 #[cfg(test)]
 mod fixtures;
@@ -28,6 +29,7 @@ use self::billing::{BillIssuedV1, InstalmentPlanV1};
 use self::circumstances::{DiscountAwardedV1, ExemptionAwardedV1, LiabilityEndedV1, PeriodEndedV1, PremiumStartedV1};
 use self::opening::{AccountOpenedV1, LiablePartyAddedV1};
 use self::payments::{CreditRefundedV1, PaymentPostedV1, PaymentReversedV1};
+use self::recovery::{HoldLiftedV1, HoldPlacedV1, RecoveryStepV1};
 use super::json::{decode_dto, encode_dto, invalid};
 use super::{DecodeError, EncodedEvent, StoredAggregate, snapshot};
 
@@ -48,6 +50,9 @@ const ALLOCATION_RELEASED: &str = "AllocationReleased";
 const PAYMENT_REVERSED: &str = "PaymentReversed";
 const CREDIT_REFUNDED: &str = "CreditRefunded";
 const CREDIT_CARRIED_FORWARD: &str = "CreditCarriedForward";
+const RECOVERY_STEP: &str = "RecoveryStepRecorded";
+const HOLD_PLACED: &str = "RecoveryHoldPlaced";
+const HOLD_LIFTED: &str = "RecoveryHoldLifted";
 
 impl StoredAggregate for CouncilTaxAccount {
     fn encode_event(event: &AccountEvent) -> EncodedEvent {
@@ -71,6 +76,9 @@ impl StoredAggregate for CouncilTaxAccount {
             AccountEvent::CreditCarriedForward(e) => {
                 (CREDIT_CARRIED_FORWARD, encode_dto::<_, CreditCarriedForwardV1>(e))
             }
+            AccountEvent::Recovery(e) => (RECOVERY_STEP, encode_dto::<_, RecoveryStepV1>(e)),
+            AccountEvent::HoldPlaced(e) => (HOLD_PLACED, encode_dto::<_, HoldPlacedV1>(e)),
+            AccountEvent::HoldLifted(e) => (HOLD_LIFTED, encode_dto::<_, HoldLiftedV1>(e)),
         };
         EncodedEvent {
             event_type: event_type.to_owned(),
@@ -122,6 +130,9 @@ impl StoredAggregate for CouncilTaxAccount {
                 data,
                 CREDIT_CARRIED_FORWARD,
             )?),
+            (RECOVERY_STEP, 1) => AccountEvent::Recovery(decode_dto::<_, RecoveryStepV1>(data, RECOVERY_STEP)?),
+            (HOLD_PLACED, 1) => AccountEvent::HoldPlaced(decode_dto::<_, HoldPlacedV1>(data, HOLD_PLACED)?),
+            (HOLD_LIFTED, 1) => AccountEvent::HoldLifted(decode_dto::<_, HoldLiftedV1>(data, HOLD_LIFTED)?),
             (other, schema) => {
                 return Err(DecodeError::Unknown {
                     what: "ct-account event",

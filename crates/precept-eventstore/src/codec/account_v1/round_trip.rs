@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use precept_domain::AggregateKind;
 use precept_domain::account::AccountEvent;
 
-use super::fixtures::{VARIANT_COUNT, history, variant, variations};
+use super::fixtures::{VARIANT_COUNT, history, recovery_steps, variant, variations};
 use super::*;
 use crate::codec::snapshot::testing::{assert_shape, position_and_requests};
 
@@ -26,7 +26,11 @@ fn round_trip(event: &AccountEvent) -> AccountEvent {
 
 #[test]
 fn every_account_event_variant_round_trips() {
-    let events: Vec<AccountEvent> = history().into_iter().chain(variations()).collect();
+    let events: Vec<AccountEvent> = history()
+        .into_iter()
+        .chain(variations())
+        .chain(recovery_steps())
+        .collect();
     let covered: BTreeSet<&str> = events.iter().map(variant).collect();
     assert_eq!(covered.len(), VARIANT_COUNT, "every variant has a fixture");
     for event in &events {

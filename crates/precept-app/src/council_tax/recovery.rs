@@ -1,0 +1,196 @@
+//! The daily recovery run, officers' recovery actions and holds (REFERENCE §1.10).
+//!
+//! The run walks the accounts liable in the run date's financial year and gives each the
+//! day's `RunRecovery` command; the account decides, per billed year, whether a step is due.
+//! Each account's command has a request id derived from the run's, and a step moves the
+//! stage on, so the same date can be run again and issues nothing twice.
+//!
+//! Not here: the rules (precept-domain's `recovery`), or finding accounts (the directory).
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use futures::StreamExt;
+use precept_domain::account::{AccountCommand, HoldLifted, RunRecovery, YearAction};
+use precept_domain::recovery::{Hold, RecoveryAction, RecoveryPolicy};
+use precept_domain::{AccountId, CouncilCode, FinancialYear};
+use tokio::sync::watch;
+
+use super::{AccountDirectory, CouncilTaxService, ServiceError, Stores, derived_meta, paging};
+use crate::handler::CommandOutcome;
+use crate::meta::RequestMeta;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct RecoveryRun {
+    /// Council.
+    pub council: CouncilCode,
+    /// The run date.
+    pub date: NaiveDate,
+    /// The next hearing the court has given the council; without one, no summons is issued.
+    pub hearing: Option<NaiveDate>,
+    /// The run's request metadata; each account's step derives its own from it.
+    pub meta: RequestMeta,
+    /// Accounts examined at once.
+    pub concurrency: usize,
+    /// Accounts read from the directory per page.
+    pub page_size: usize,
+}
+
+/// Counts so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecoveryProgress {
+    /// Accounts examined.
+    pub examined: u64,
+    /// Accounts that took at least one step.
+    pub stepped: u64,
+    /// Steps taken (one per account-year at most).
+    pub steps: u64,
+    /// Accounts that failed; the run carries on.
+    pub failed: u64,
+    /// The first failures (account id and reason, no personal data), at most 100.
+    pub failures: Vec<(AccountId, String)>,
+    /// Set on the last report.
+    pub finished: bool,
+}
+
+const FAILURES_KEPT: usize = 100;
+
+impl<S: Stores> CouncilTaxService<S> {
+    /// The council's recovery parameters in force on `date` (from the year's settings).
+    ///
+    /// # Errors
+    /// [`ServiceError::YearNotSetUp`].
+    pub async fn recovery_policy(
+        &self,
+        council: &CouncilCode,
+        date: NaiveDate,
+    ) -> Result<Arc<RecoveryPolicy>, ServiceError> {
+        let year = FinancialYear::containing(date);
+        let history = self.year_history(council, year).await?;
+        let settings = history
+            .on(date)
+            .or_else(|| history.latest())
+            .ok_or(ServiceError::YearNotSetUp(year))?;
+        Ok(Arc::new(settings.policy.recovery_policy()))
+    }
+
+    /// Runs recovery for a council on a date, publishing progress on `progress` every page.
+    ///
+    /// # Errors
+    /// [`ServiceError::YearNotSetUp`] before anything runs; [`ServiceError::Query`] if the
+    /// directory fails (steps taken stay taken, and a re-run continues).
+    pub async fn run_recovery<D: AccountDirectory>(
+        &self,
+        run: &RecoveryRun,
+        directory: &D,
+        progress: &watch::Sender<RecoveryProgress>,
+    ) -> Result<RecoveryProgress, ServiceError> {
+        let policy = self.recovery_policy(&run.council, run.date).await?;
+        directory.catch_up(&run.council).await?;
+        let size = run.page_size.max(1);
+        let year = FinancialYear::containing(run.date);
+        let (read_pages, accounts) = paging::accounts_liable_in(directory, &run.council, year, size);
+        let mut counts = RecoveryProgress::default();
+        let examine = async {
+            let mut outcomes = std::pin::pin!(
+                accounts
+                    .map(|account| self.recover_one(run, &policy, account))
+                    .buffer_unordered(run.concurrency.max(1))
+            );
+            while let Some((account, outcome)) = outcomes.next().await {
+                counts.examined += 1;
+                match outcome {
+                    Ok(outcome) if !outcome.replayed && outcome.commit.event_count > 0 => {
+                        counts.stepped += 1;
+                        counts.steps += u64::from(outcome.commit.event_count);
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        counts.failed += 1;
+                        tracing::warn!(council = %run.council, %account, %error, "recovery step failed");
+                        if counts.failures.len() < FAILURES_KEPT {
+                            counts.failures.push((account, error.to_string()));
+                        }
+                    }
+                }
+                if counts.examined % size as u64 == 0 {
+                    progress.send_replace(counts.clone());
+                }
+            }
+        };
+        let (read, ()) = futures::join!(read_pages, examine);
+        read?;
+        counts.finished = true;
+        progress.send_replace(counts.clone());
+        Ok(counts)
+    }
+
+    async fn recover_one(
+        &self,
+        run: &RecoveryRun,
+        policy: &Arc<RecoveryPolicy>,
+        account: AccountId,
+    ) -> (AccountId, Result<CommandOutcome, ServiceError>) {
+        let command = AccountCommand::RunRecovery(RunRecovery {
+            date: run.date,
+            hearing: run.hearing,
+            policy: Arc::clone(policy),
+        });
+        let meta = derived_meta(&run.meta, "recover", &account.to_string());
+        let outcome = self.accounts.execute(&run.council, &account, command, &meta).await;
+        (account, outcome.map_err(ServiceError::from))
+    }
+
+    /// An officer's recovery action on one year of an account.
+    ///
+    /// # Errors
+    /// [`ServiceError`]; a refused action is [`ServiceError::Account`].
+    pub async fn recovery_action(
+        &self,
+        council: &CouncilCode,
+        account: &AccountId,
+        year: FinancialYear,
+        action: RecoveryAction,
+        on: NaiveDate,
+        meta: &RequestMeta,
+    ) -> Result<CommandOutcome, ServiceError> {
+        let policy = self.recovery_policy(council, on).await?;
+        let command = AccountCommand::Recovery(YearAction { year, action, policy });
+        Ok(self.accounts.execute(council, account, command, meta).await?)
+    }
+
+    /// Holds recovery on an account.
+    ///
+    /// # Errors
+    /// [`ServiceError`].
+    pub async fn place_hold(
+        &self,
+        council: &CouncilCode,
+        account: &AccountId,
+        hold: Hold,
+        meta: &RequestMeta,
+    ) -> Result<CommandOutcome, ServiceError> {
+        Ok(self
+            .accounts
+            .execute(council, account, AccountCommand::PlaceHold(hold), meta)
+            .await?)
+    }
+
+    /// Lifts a hold.
+    ///
+    /// # Errors
+    /// [`ServiceError`].
+    pub async fn lift_hold(
+        &self,
+        council: &CouncilCode,
+        account: &AccountId,
+        lifted: HoldLifted,
+        meta: &RequestMeta,
+    ) -> Result<CommandOutcome, ServiceError> {
+        Ok(self
+            .accounts
+            .execute(council, account, AccountCommand::LiftHold(lifted), meta)
+            .await?)
+    }
+}
