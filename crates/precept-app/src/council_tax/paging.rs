@@ -1,15 +1,53 @@
-//! Walking a year's accounts in the directory for a run: pages are read one ahead, beside the
-//! work, so a run never stops at a page boundary for the page's slowest account or for the
-//! next query.
+//! Walking a year's accounts in the directory for a run (billing, recovery): pages are read one
+//! ahead, beside the work, so a run never stops at a page boundary for the page's slowest
+//! account or for the next query.
 
 use futures::{Stream, StreamExt};
 use precept_domain::{AccountId, CouncilCode, FinancialYear};
 
 use super::{AccountDirectory, ServiceError};
 
+/// Failures a run's progress lists (the count covers them all).
+const FAILURES_KEPT: usize = 100;
+
+/// Runs `step` on every account liable in `year`, `concurrency` at once, handing each result to
+/// `seen` as it finishes. A directory failure ends the walk; the steps taken so far stand.
+///
+/// # Errors
+/// The directory's.
+pub(super) async fn for_each_liable<D, T, Fut>(
+    directory: &D,
+    council: &CouncilCode,
+    year: FinancialYear,
+    (page_size, concurrency): (usize, usize),
+    step: impl FnMut(AccountId) -> Fut,
+    mut seen: impl FnMut(T),
+) -> Result<(), ServiceError>
+where
+    D: AccountDirectory,
+    Fut: Future<Output = T>,
+{
+    let (read_pages, accounts) = accounts_liable_in(directory, council, year, page_size);
+    let work = async {
+        let mut results = std::pin::pin!(accounts.map(step).buffer_unordered(concurrency.max(1)));
+        while let Some(result) = results.next().await {
+            seen(result);
+        }
+    };
+    let (read, ()) = futures::join!(read_pages, work);
+    read
+}
+
+/// Keeps a failed account (id and reason, no personal data) for the progress report.
+pub(super) fn keep_failure(failures: &mut Vec<(AccountId, String)>, account: AccountId, reason: String) {
+    if failures.len() < FAILURES_KEPT {
+        failures.push((account, reason));
+    }
+}
+
 /// The accounts liable in `year`, in id order, and the future that reads them; drive both
 /// together (`futures::join!`). The reader's error, if any, ends the stream early.
-pub(super) fn accounts_liable_in<'a, D: AccountDirectory>(
+fn accounts_liable_in<'a, D: AccountDirectory>(
     directory: &'a D,
     council: &'a CouncilCode,
     year: FinancialYear,

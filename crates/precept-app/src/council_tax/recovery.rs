@@ -10,7 +10,6 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use futures::StreamExt;
 use precept_domain::account::{AccountCommand, HoldLifted, RunRecovery, YearAction};
 use precept_domain::recovery::{Hold, RecoveryAction, RecoveryPolicy};
 use precept_domain::{AccountId, CouncilCode, FinancialYear};
@@ -54,8 +53,6 @@ pub struct RecoveryProgress {
     pub finished: bool,
 }
 
-const FAILURES_KEPT: usize = 100;
-
 impl<S: Stores> CouncilTaxService<S> {
     /// The council's recovery parameters in force on `date` (from the year's settings).
     ///
@@ -90,15 +87,15 @@ impl<S: Stores> CouncilTaxService<S> {
         directory.catch_up(&run.council).await?;
         let size = run.page_size.max(1);
         let year = FinancialYear::containing(run.date);
-        let (read_pages, accounts) = paging::accounts_liable_in(directory, &run.council, year, size);
         let mut counts = RecoveryProgress::default();
-        let examine = async {
-            let mut outcomes = std::pin::pin!(
-                accounts
-                    .map(|account| self.recover_one(run, &policy, account))
-                    .buffer_unordered(run.concurrency.max(1))
-            );
-            while let Some((account, outcome)) = outcomes.next().await {
+        let recover = |account| self.recover_one(run, &policy, account);
+        paging::for_each_liable(
+            directory,
+            &run.council,
+            year,
+            (size, run.concurrency),
+            recover,
+            |(account, outcome)| {
                 counts.examined += 1;
                 match outcome {
                     Ok(outcome) if !outcome.replayed && outcome.commit.event_count > 0 => {
@@ -109,18 +106,15 @@ impl<S: Stores> CouncilTaxService<S> {
                     Err(error) => {
                         counts.failed += 1;
                         tracing::warn!(council = %run.council, %account, %error, "recovery step failed");
-                        if counts.failures.len() < FAILURES_KEPT {
-                            counts.failures.push((account, error.to_string()));
-                        }
+                        paging::keep_failure(&mut counts.failures, account, error.to_string());
                     }
                 }
                 if counts.examined % size as u64 == 0 {
                     progress.send_replace(counts.clone());
                 }
-            }
-        };
-        let (read, ()) = futures::join!(read_pages, examine);
-        read?;
+            },
+        )
+        .await?;
         counts.finished = true;
         progress.send_replace(counts.clone());
         Ok(counts)
@@ -152,10 +146,9 @@ impl<S: Stores> CouncilTaxService<S> {
         account: &AccountId,
         year: FinancialYear,
         action: RecoveryAction,
-        on: NaiveDate,
         meta: &RequestMeta,
     ) -> Result<CommandOutcome, ServiceError> {
-        let policy = self.recovery_policy(council, on).await?;
+        let policy = self.recovery_policy(council, action.date()).await?;
         let command = AccountCommand::Recovery(YearAction { year, action, policy });
         Ok(self.accounts.execute(council, account, command, meta).await?)
     }

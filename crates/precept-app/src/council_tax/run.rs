@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use futures::StreamExt;
 use precept_domain::account::{AccountCommand, AccountError, IssueBill};
 use precept_domain::charge::BillingContext;
 use precept_domain::council_year::YearHistory;
@@ -55,8 +54,6 @@ pub struct RunProgress {
     pub finished: bool,
 }
 
-const FAILURES_KEPT: usize = 100;
-
 enum Step {
     Billed,
     Unchanged,
@@ -78,15 +75,15 @@ impl<S: Stores> CouncilTaxService<S> {
         let history = self.year_history(&run.council, run.year).await?;
         directory.catch_up(&run.council).await?;
         let size = run.page_size.max(1);
-        let (read_pages, accounts) = paging::accounts_liable_in(directory, &run.council, run.year, size);
         let mut counts = RunProgress::default();
-        let bill = async {
-            let mut steps = std::pin::pin!(
-                accounts
-                    .map(|account| self.bill_one(run, &history, account))
-                    .buffer_unordered(run.concurrency.max(1))
-            );
-            while let Some(step) = steps.next().await {
+        let bill = |account| self.bill_one(run, &history, account);
+        paging::for_each_liable(
+            directory,
+            &run.council,
+            run.year,
+            (size, run.concurrency),
+            bill,
+            |step| {
                 counts.examined += 1;
                 match step {
                     Step::Billed => counts.billed += 1,
@@ -94,19 +91,15 @@ impl<S: Stores> CouncilTaxService<S> {
                     Step::Failed(account, reason) => {
                         counts.failed += 1;
                         tracing::warn!(council = %run.council, %account, %reason, "account not billed");
-                        if counts.failures.len() < FAILURES_KEPT {
-                            counts.failures.push((account, reason));
-                        }
+                        paging::keep_failure(&mut counts.failures, account, reason);
                     }
                 }
                 if counts.examined % size as u64 == 0 {
                     progress.send_replace(counts.clone());
                 }
-            }
-        };
-        // A directory failure ends the page stream; what was billed stays billed.
-        let (read, ()) = futures::join!(read_pages, bill);
-        read?;
+            },
+        )
+        .await?;
         counts.finished = true;
         progress.send_replace(counts.clone());
         Ok(counts)

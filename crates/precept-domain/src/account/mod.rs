@@ -114,7 +114,7 @@ impl AggregateKind for CouncilTaxAccount {
             AccountEvent::PaymentReversed(reversed) => Some(reversed.reversed_on),
             AccountEvent::CreditRefunded(refund) => Some(refund.refunded_on),
             AccountEvent::CreditCarriedForward(carried) => Some(carried.on),
-            AccountEvent::Recovery(recorded) => Some(recovery::event_date(&recorded.event)),
+            AccountEvent::Recovery(recorded) => Some(recorded.event.date()),
             AccountEvent::HoldPlaced(hold) => Some(hold.from),
             AccountEvent::HoldLifted(lifted) => Some(lifted.on),
             AccountEvent::PaymentAllocated(_)

@@ -2,13 +2,11 @@
 //! actions on a year, and account-wide holds (REFERENCE §1.10). The stage machine itself is
 //! [`crate::recovery`]; this file feeds it the account's ledger.
 
-use chrono::NaiveDate;
-
 use super::command::{RunRecovery, YearAction};
 use super::error::AccountError;
 use super::event::{AccountEvent, HoldLifted, RecoveryRecorded};
 use super::state::OpenAccountState;
-use crate::recovery::{Hold, RecoveryEvent, RunDay, decide_action, next_step};
+use crate::recovery::{Hold, RunDay, decide_action, next_step};
 
 /// The day's steps: none while a hold is in force, else at most one per billed year.
 pub(super) fn run(account: &OpenAccountState, run: &RunRecovery) -> Vec<AccountEvent> {
@@ -54,27 +52,4 @@ pub(super) fn lift_hold(account: &OpenAccountState, lifted: HoldLifted) -> Resul
         return Err(AccountError::HoldNotPlaced(lifted.reason));
     }
     Ok(vec![AccountEvent::HoldLifted(lifted)])
-}
-
-/// The business date a recovery step took effect.
-pub(super) fn event_date(event: &RecoveryEvent) -> NaiveDate {
-    match event {
-        RecoveryEvent::ReminderIssued(reminder) => reminder.issued,
-        RecoveryEvent::InstalmentRightLost(demand) | RecoveryEvent::FinalNoticeIssued(demand) => demand.on,
-        RecoveryEvent::SummonsIssued(summons) => summons.issued,
-        RecoveryEvent::LiabilityOrderGranted(order) => order.on,
-        RecoveryEvent::ArrangementMade(made) => made.on,
-        RecoveryEvent::ReferredToAgent(referral) => referral.on,
-        RecoveryEvent::AgentFeeIncurred(fee) => fee.on,
-        RecoveryEvent::RemedyEnded(ended) => ended.on,
-        RecoveryEvent::EarningsAttached(order) => order.on,
-        RecoveryEvent::BenefitDeductionRequested(request) => request.on,
-        RecoveryEvent::RemedyStarted(started) => started.on,
-        RecoveryEvent::WrittenOff(written) => written.on,
-        RecoveryEvent::ReminderComplied { on }
-        | RecoveryEvent::SummonsWithdrawn { on }
-        | RecoveryEvent::Cleared { on }
-        | RecoveryEvent::ArrangementKept { on }
-        | RecoveryEvent::ArrangementBroken { on, .. } => *on,
-    }
 }

@@ -41,7 +41,7 @@ pub(super) fn open_from(start: &str, parties: &[u8], brought_forward: &str) -> A
     })
 }
 
-pub(super) fn pay(n: u8, amount: &str, appropriate_to: Option<i32>) -> AccountCommand {
+fn pay(n: u8, amount: &str, appropriate_to: Option<i32>) -> AccountCommand {
     AccountCommand::PostPayment(PostPayment {
         payment_id: payment_id(n),
         amount_pence: gbp(amount),

@@ -21,7 +21,7 @@ pub enum PayPeriod {
 }
 
 /// One band: earnings up to `up_to` (inclusive) have `rate_bp` of the whole taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EarningsBand {
     /// Upper bound of net earnings in the band, inclusive.
     pub up_to: Pence,
@@ -30,7 +30,7 @@ pub struct EarningsBand {
 }
 
 /// A table for one pay period: bands in order, then the top band's rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodTable {
     /// Bands, in rising order of `up_to`.
     pub bands: Vec<EarningsBand>,
@@ -42,7 +42,7 @@ pub struct PeriodTable {
 }
 
 /// Tables for weekly, monthly and daily pay.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EarningsTable {
     /// Weekly.
     pub weekly: PeriodTable,

@@ -1,4 +1,6 @@
 //! Facts of recovery for one account-year, in the past tense, with every date and amount.
+//!
+//! Domain types, not the stored format: precept-eventstore owns the versioned encodings.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -10,7 +12,7 @@ use crate::instalments::Instalment;
 use crate::money::Pence;
 
 /// A recovery step taken for one year of an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecoveryEvent {
     /// A reminder notice for missed instalments (reg 23(1)).
     ReminderIssued(ReminderIssued),
@@ -67,8 +69,33 @@ pub enum RecoveryEvent {
     WrittenOff(WrittenOff),
 }
 
+impl RecoveryEvent {
+    /// The business date the step took effect.
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            RecoveryEvent::ReminderIssued(reminder) => reminder.issued,
+            RecoveryEvent::InstalmentRightLost(demand) | RecoveryEvent::FinalNoticeIssued(demand) => demand.on,
+            RecoveryEvent::SummonsIssued(summons) => summons.issued,
+            RecoveryEvent::LiabilityOrderGranted(order) => order.on,
+            RecoveryEvent::ArrangementMade(made) => made.on,
+            RecoveryEvent::ReferredToAgent(referral) => referral.on,
+            RecoveryEvent::AgentFeeIncurred(fee) => fee.on,
+            RecoveryEvent::RemedyEnded(ended) => ended.on,
+            RecoveryEvent::EarningsAttached(order) => order.on,
+            RecoveryEvent::BenefitDeductionRequested(request) => request.on,
+            RecoveryEvent::RemedyStarted(started) => started.on,
+            RecoveryEvent::WrittenOff(written) => written.on,
+            RecoveryEvent::ReminderComplied { on }
+            | RecoveryEvent::SummonsWithdrawn { on }
+            | RecoveryEvent::Cleared { on }
+            | RecoveryEvent::ArrangementKept { on }
+            | RecoveryEvent::ArrangementBroken { on, .. } => *on,
+        }
+    }
+}
+
 /// A reminder notice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReminderIssued {
     /// First or second in the year.
     pub number: u32,
@@ -85,7 +112,7 @@ pub struct ReminderIssued {
 }
 
 /// The whole balance demanded (instalments lost, or a final notice).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BalanceDemanded {
     /// Date of the loss or the notice.
     pub on: NaiveDate,
@@ -96,7 +123,7 @@ pub struct BalanceDemanded {
 }
 
 /// A summons.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummonsIssued {
     /// Issue date.
     pub issued: NaiveDate,
@@ -109,7 +136,7 @@ pub struct SummonsIssued {
 }
 
 /// A liability order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiabilityOrderGranted {
     /// The hearing date.
     pub on: NaiveDate,
@@ -120,7 +147,7 @@ pub struct LiabilityOrderGranted {
 }
 
 /// An arrangement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArrangementMade {
     /// Agreed on.
     pub on: NaiveDate,
@@ -131,7 +158,7 @@ pub struct ArrangementMade {
 }
 
 /// A referral to an enforcement agent firm.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferredToAgent {
     /// Referral date.
     pub on: NaiveDate,
@@ -144,7 +171,7 @@ pub struct ReferredToAgent {
 }
 
 /// A later agent fee stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentFeeIncurred {
     /// Date.
     pub on: NaiveDate,
@@ -155,7 +182,7 @@ pub struct AgentFeeIncurred {
 }
 
 /// Why a remedy ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RemedyOutcome {
     /// The council recalled the case (an agent case, say, for a vulnerability).
     Recalled,
@@ -166,7 +193,7 @@ pub enum RemedyOutcome {
 }
 
 /// A remedy ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemedyEnded {
     /// Date.
     pub on: NaiveDate,
@@ -175,7 +202,7 @@ pub struct RemedyEnded {
 }
 
 /// An attachment of earnings order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EarningsAttached {
     /// Served on.
     pub on: NaiveDate,
@@ -186,7 +213,7 @@ pub struct EarningsAttached {
 }
 
 /// An application for deductions from benefit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BenefitDeductionRequested {
     /// Applied on.
     pub on: NaiveDate,
@@ -206,7 +233,7 @@ pub enum TrackedRemedy {
 }
 
 /// A tracked remedy started.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemedyStarted {
     /// Date.
     pub on: NaiveDate,
@@ -215,7 +242,7 @@ pub struct RemedyStarted {
 }
 
 /// Why debt was written off (REFERENCE §1.11).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WriteOffReason {
     /// Insolvency or bankruptcy.
     Insolvency,
@@ -228,7 +255,7 @@ pub enum WriteOffReason {
 }
 
 /// A write-off.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrittenOff {
     /// Date.
     pub on: NaiveDate,

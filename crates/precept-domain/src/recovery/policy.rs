@@ -4,12 +4,11 @@
 //! pending uplift whose amounts and date are unconfirmed (REFERENCE §8).
 
 use chrono::{Days, NaiveDate};
-use serde::{Deserialize, Serialize};
 
 use crate::money::Pence;
 
 /// Day counts and costs for one council's recovery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecoveryPolicy {
     /// Days after a missed instalment's due date before its reminder (practice: about 14).
     pub reminder_after_days: u32,
@@ -36,7 +35,7 @@ pub struct RecoveryPolicy {
 }
 
 /// The Taking Control of Goods (Fees) Regulations 2014 scale (REFERENCE §1.10 Remedy 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AgentFeeScale {
     /// Compliance stage fixed fee (£75).
     pub compliance: Pence,
@@ -51,7 +50,7 @@ pub struct AgentFeeScale {
 }
 
 /// An enforcement agent fee stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AgentStage {
     /// The case was received and a notice of enforcement sent.
     Compliance,

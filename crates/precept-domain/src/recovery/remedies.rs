@@ -83,6 +83,22 @@ pub enum RecoveryAction {
     },
 }
 
+impl RecoveryAction {
+    /// The business date the action takes effect.
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            RecoveryAction::MakeArrangement { on, .. }
+            | RecoveryAction::ReferToAgent { on, .. }
+            | RecoveryAction::RecordAgentStage { on, .. }
+            | RecoveryAction::AttachEarnings { on, .. }
+            | RecoveryAction::RequestBenefitDeduction { on, .. }
+            | RecoveryAction::StartRemedy { on, .. }
+            | RecoveryAction::EndRemedy { on, .. }
+            | RecoveryAction::WriteOff { on, .. } => *on,
+        }
+    }
+}
+
 /// Why a recovery action was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RecoveryError {
@@ -164,7 +180,45 @@ pub fn decide_action(
                 fee: policy.agent_fees.fee(stage, *referred),
             }))
         }
-        remedy => start_remedy(recovery, debt, policy, remedy),
+        RecoveryAction::ReferToAgent { on, firm } => {
+            remedy_allowed(recovery)?;
+            Ok(RecoveryEvent::ReferredToAgent(ReferredToAgent {
+                on,
+                firm,
+                debt: debt.outstanding,
+                compliance_fee: policy.agent_fees.fee(AgentStage::Compliance, debt.outstanding),
+            }))
+        }
+        RecoveryAction::AttachEarnings { on, employer, period } => {
+            remedy_allowed(recovery)?;
+            Ok(RecoveryEvent::EarningsAttached(EarningsAttached {
+                on,
+                employer,
+                period,
+            }))
+        }
+        RecoveryAction::RequestBenefitDeduction { on, weekly_amount } => {
+            remedy_allowed(recovery)?;
+            if !weekly_amount.is_positive() {
+                return Err(RecoveryError::AmountNotPositive);
+            }
+            Ok(RecoveryEvent::BenefitDeductionRequested(BenefitDeductionRequested {
+                on,
+                weekly_amount,
+            }))
+        }
+        RecoveryAction::StartRemedy { on, remedy } => {
+            remedy_allowed(recovery)?;
+            match remedy {
+                TrackedRemedy::ChargingOrder if debt.outstanding < CHARGING_ORDER_MIN => {
+                    Err(RecoveryError::BelowThreshold(CHARGING_ORDER_MIN))
+                }
+                TrackedRemedy::Bankruptcy if debt.outstanding <= BANKRUPTCY_OVER => {
+                    Err(RecoveryError::BelowThreshold(BANKRUPTCY_OVER))
+                }
+                _ => Ok(RecoveryEvent::RemedyStarted(RemedyStarted { on, remedy })),
+            }
+        }
     }
 }
 
@@ -204,12 +258,8 @@ fn arrangement(
     }))
 }
 
-fn start_remedy(
-    recovery: &YearRecovery,
-    debt: &DebtView<'_>,
-    policy: &RecoveryPolicy,
-    action: RecoveryAction,
-) -> Result<RecoveryEvent, RecoveryError> {
+/// Remedies follow a liability order, one at a time, and not while an arrangement runs.
+fn remedy_allowed(recovery: &YearRecovery) -> Result<(), RecoveryError> {
     if !matches!(recovery.stage, Stage::LiabilityOrder { .. }) {
         return Err(RecoveryError::NoLiabilityOrder);
     }
@@ -219,35 +269,5 @@ fn start_remedy(
     if recovery.arrangement.is_some() {
         return Err(RecoveryError::ArrangementInForce);
     }
-    Ok(match action {
-        RecoveryAction::ReferToAgent { on, firm } => RecoveryEvent::ReferredToAgent(ReferredToAgent {
-            on,
-            firm,
-            debt: debt.outstanding,
-            compliance_fee: policy.agent_fees.fee(AgentStage::Compliance, debt.outstanding),
-        }),
-        RecoveryAction::AttachEarnings { on, employer, period } => {
-            RecoveryEvent::EarningsAttached(EarningsAttached { on, employer, period })
-        }
-        RecoveryAction::RequestBenefitDeduction { on, weekly_amount } => {
-            if !weekly_amount.is_positive() {
-                return Err(RecoveryError::AmountNotPositive);
-            }
-            RecoveryEvent::BenefitDeductionRequested(BenefitDeductionRequested { on, weekly_amount })
-        }
-        RecoveryAction::StartRemedy { on, remedy } => {
-            let meets = match remedy {
-                TrackedRemedy::ChargingOrder => (debt.outstanding >= CHARGING_ORDER_MIN)
-                    .then_some(())
-                    .ok_or(CHARGING_ORDER_MIN),
-                TrackedRemedy::Bankruptcy => (debt.outstanding > BANKRUPTCY_OVER)
-                    .then_some(())
-                    .ok_or(BANKRUPTCY_OVER),
-                TrackedRemedy::Committal => Ok(()),
-            };
-            meets.map_err(RecoveryError::BelowThreshold)?;
-            RecoveryEvent::RemedyStarted(RemedyStarted { on, remedy })
-        }
-        _ => unreachable!("the other actions are decided in decide_action"),
-    })
+    Ok(())
 }
