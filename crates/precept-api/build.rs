@@ -7,6 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files = [
         root.join("precept/v1/council_tax.proto"),
         root.join("precept/v1/council_tax_billing.proto"),
+        root.join("precept/v1/council_tax_recovery.proto"),
     ];
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());

@@ -150,6 +150,7 @@ fn settings() -> YearSettings {
             instalment_minimum_pence: 500,
             summons_costs_pence: 7_000,
             liability_order_costs_pence: 3_000,
+            recovery: None,
         }),
     }
 }

@@ -8,4 +8,5 @@ mod helpers;
 mod idempotency;
 mod projector_restart;
 mod recovery;
+mod recovery_api;
 mod validation;

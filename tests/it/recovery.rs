@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use futures::StreamExt;
-use precept_app::council_tax::{BillingRun, RecoveryProgress, RecoveryRun, RunProgress};
+use precept_app::AccountDirectory;
+use precept_app::council_tax::{
+    BillingRun, ListedStep, RecoveryProgress, RecoveryReads, RecoveryRun, RunProgress, StepQuery, StepSelection,
+};
 use precept_app::{
     Actor, CouncilTaxService, FeedSource, Fingerprint, HandlerConfig, RequestId, RequestMeta, SystemClock,
 };
@@ -22,6 +25,7 @@ use precept_domain::{AccountId, CouncilCode, FinancialYear, PartyId, PaymentId, 
 use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
 use precept_projections::billing::PROJECTOR;
 use precept_projections::billing::queries::BillingQueries;
+use precept_projections::recovery::queries::RecoveryQueries;
 use precept_projections::{Projector, ProjectorConfig, ReadStore};
 use precept_testkit::{TestDatabase, TestNats};
 use uuid::Uuid;
@@ -268,6 +272,11 @@ async fn a_year_of_daily_recovery_runs_for_2000_accounts_matches_the_script_s_ta
     )
     .await
     .expect("projector");
+    let recovery_reads = RecoveryQueries::new(
+        read_store.clone(),
+        projector.progress().clone(),
+        Duration::from_secs(60),
+    );
     let directory = BillingQueries::new(
         read_store,
         projector.progress().clone(),
@@ -374,6 +383,16 @@ async fn a_year_of_daily_recovery_runs_for_2000_accounts_matches_the_script_s_ta
         "final notices"
     );
 
+    read_model_matches(
+        &recovery_reads,
+        &directory,
+        &council,
+        year,
+        &accounts,
+        (&expected, expected_costs, expected_owed),
+    )
+    .await;
+
     // Re-running any day, with the same run id or a new one, changes nothing.
     let last = feeds.last_sequence(&council).await.expect("sequence");
     for rerun in [
@@ -398,4 +417,84 @@ async fn a_year_of_daily_recovery_runs_for_2000_accounts_matches_the_script_s_ta
         "nothing appended by re-runs"
     );
     projector.shutdown().await;
+}
+
+/// The recovery read model agrees with the script's tally: the caseload by stage, the day's
+/// notices, and a hearing's summons list with where each account stands now.
+async fn read_model_matches(
+    reads: &RecoveryQueries,
+    directory: &impl AccountDirectory,
+    council: &CouncilCode,
+    year: FinancialYear,
+    accounts: &[Account],
+    (expected, expected_costs, expected_owed): (&BTreeMap<&str, usize>, Pence, Pence),
+) {
+    directory.catch_up(council).await.expect("read model caught up");
+    let caseload = reads.caseload(council, year, 0).await.expect("caseload");
+    let stages: BTreeMap<&str, usize> = caseload
+        .stages
+        .iter()
+        .map(|totals| (totals.stage.as_str(), totals.accounts as usize))
+        .collect();
+    // Accounts that never missed a payment have no recovery row.
+    let mut in_recovery = expected.clone();
+    in_recovery.remove("none");
+    assert_eq!(stages, in_recovery, "read model: account-years per stage");
+    let costs: i64 = caseload.stages.iter().map(|totals| totals.costs_pence).sum();
+    let owed: i64 = caseload.stages.iter().map(|totals| totals.outstanding_pence).sum();
+    assert_eq!(
+        (costs, owed),
+        (expected_costs.get(), expected_owed.get()),
+        "read model: costs and owed"
+    );
+
+    let count = |pattern| accounts.iter().filter(|a| a.pattern == pattern).count();
+    let reminders = all_steps(reads, council, StepSelection::Notices { on: d("2025-05-15") }).await;
+    assert_eq!(
+        reminders.len(),
+        count(Pattern::LateOnce) + count(Pattern::ThreeDefaults),
+        "notices of 15 May"
+    );
+    assert!(reminders.iter().all(|listed| listed.step.kind == "reminder_issued"));
+    let summonses = all_steps(
+        reads,
+        council,
+        StepSelection::Summonses {
+            hearing: d("2025-08-13"),
+        },
+    )
+    .await;
+    let mut now: BTreeMap<&str, usize> = BTreeMap::new();
+    for listed in &summonses {
+        *now.entry(listed.now.as_ref().map_or("missing", |year| year.stage.as_str()))
+            .or_default() += 1;
+    }
+    let want = BTreeMap::from([
+        ("cleared", count(Pattern::PaysAfterSummons)),
+        ("liability_order", count(Pattern::Stops)),
+    ]);
+    assert_eq!(
+        now, want,
+        "summons list for the 13 August hearing, by where each stands now"
+    );
+}
+
+/// Every step of a selection, read 150 at a time to cross page boundaries.
+async fn all_steps(reads: &RecoveryQueries, council: &CouncilCode, selection: StepSelection) -> Vec<ListedStep> {
+    let mut steps: Vec<ListedStep> = Vec::new();
+    loop {
+        let query = StepQuery {
+            council: council.clone(),
+            selection: selection.clone(),
+            after: steps.last().map(|last| (last.step.sequence, last.step.position)),
+            limit: 150,
+            min_sequence: 0,
+        };
+        let page = reads.steps(&query).await.expect("steps");
+        let done = page.len() < 150;
+        steps.extend(page);
+        if done {
+            return steps;
+        }
+    }
 }

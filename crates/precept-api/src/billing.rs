@@ -3,20 +3,19 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use precept_app::council_tax::{BillingReads, BillingRun, ListFilter, RunProgress, Stores};
 use precept_app::{AccountDirectory, CommandOutcome, CouncilTaxService, RequestMeta, ServiceError};
 use precept_domain::account::{
     AccountCommand, CarryForwardCredit, CircumstanceChange, RefundCredit, ReversalReason, ReversePayment,
 };
 use precept_domain::charge::{DiscountKind, ExemptionClass, PremiumBasis};
-use precept_domain::{AccountId, CouncilCode, FinancialYear, PaymentId, Pence};
-use tokio::sync::{mpsc, watch};
+use precept_domain::{AccountId, CouncilCode, PaymentId, Pence};
+use tokio::sync::watch;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::billing_reads;
-use crate::common::{answer, command_meta, receipt};
+use crate::common::{account_target, answer, command_meta, id, optional_date, receipt, required_year, stream_progress};
 use crate::council_tax::plan;
 use crate::proto::change_circumstances_request::Change;
 use crate::proto::council_tax_billing_server::CouncilTaxBilling;
@@ -61,28 +60,6 @@ struct Target {
     meta: RequestMeta,
 }
 
-fn required_year(v: &mut Violations, field: &str, text: &str) -> Option<FinancialYear> {
-    v.required(field, text)
-        .and_then(|text| v.check(field, text.parse::<FinancialYear>()))
-}
-
-fn optional_date(v: &mut Violations, field: &str, text: &str) -> Option<Option<NaiveDate>> {
-    if text.is_empty() {
-        Some(None)
-    } else {
-        v.date(field, text).map(Some)
-    }
-}
-
-fn id<T>(
-    v: &mut Violations,
-    field: &str,
-    text: &str,
-    parse: fn(&str) -> Result<T, precept_domain::IdError>,
-) -> Option<T> {
-    v.required(field, text).and_then(|text| v.check(field, parse(text)))
-}
-
 fn progress_message(progress: &RunProgress) -> BillingRunProgress {
     BillingRunProgress {
         examined: progress.examined,
@@ -102,19 +79,6 @@ fn progress_message(progress: &RunProgress) -> BillingRunProgress {
 }
 
 impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBillingApi<S, D, R> {
-    fn target<T: prost::Message>(
-        &self,
-        v: &mut Violations,
-        request: &Request<T>,
-        method: &str,
-        (request_id, council, account, correlation): (&str, &str, &str, &str),
-    ) -> (Option<RequestMeta>, Option<CouncilCode>, Option<AccountId>) {
-        let meta = command_meta(v, request, method, request_id, correlation);
-        let council = v.council("council", council, &self.councils);
-        let account = id(v, "account_id", account, AccountId::parse);
-        (meta, council, account)
-    }
-
     async fn account_command(
         &self,
         target: Target,
@@ -236,38 +200,23 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
             page_size: 2_000,
         };
         let (app, directory) = (Arc::clone(&self.app), Arc::clone(&self.directory));
-        let (sender, receiver) = mpsc::channel(16);
-        // The run carries on if the caller goes away; running it again is always safe.
-        tokio::spawn(async move {
-            let (progress, mut updates) = watch::channel(RunProgress::default());
-            let running = app.run_annual_billing(&run, directory.as_ref(), &progress);
-            tokio::pin!(running);
-            loop {
-                tokio::select! {
-                    result = &mut running => {
-                        let last = result.map(|done| progress_message(&done)).map_err(status::service);
-                        let _ = sender.send(last).await;
-                        break;
-                    }
-                    Ok(()) = updates.changed() => {
-                        let current = updates.borrow_and_update().clone();
-                        if !current.finished {
-                            let _ = sender.send(Ok(progress_message(&current))).await;
-                        }
-                    }
-                }
-            }
-        });
-        Ok(Response::new(ReceiverStream::new(receiver)))
+        let (progress, updates) = watch::channel(RunProgress::default());
+        let running = async move { app.run_annual_billing(&run, directory.as_ref(), &progress).await };
+        Ok(Response::new(stream_progress(
+            updates,
+            running,
+            progress_message,
+            |progress| progress.finished,
+        )))
     }
 
     async fn issue_bill(&self, request: Request<proto::IssueBillRequest>) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
-        let (meta, council, account) = self.target(
+        let (meta, council, account) = account_target(
             &mut v,
             &request,
-            "IssueBill",
+            ("IssueBill", &self.councils),
             (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
         );
         let year = required_year(&mut v, "year", &body.year);
@@ -287,10 +236,10 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
     ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
-        let (meta, council, account) = self.target(
+        let (meta, council, account) = account_target(
             &mut v,
             &request,
-            "ChangeCircumstances",
+            ("ChangeCircumstances", &self.councils),
             (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
         );
         let notice_date = v.date("notice_date", &body.notice_date);
@@ -314,10 +263,10 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
     ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
-        let (meta, council, account) = self.target(
+        let (meta, council, account) = account_target(
             &mut v,
             &request,
-            "ChangeInstalmentPlan",
+            ("ChangeInstalmentPlan", &self.councils),
             (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
         );
         let plan = plan(&mut v, body.twelve_instalments, body.instalment_day);
@@ -337,10 +286,10 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
     ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
-        let (meta, council, account) = self.target(
+        let (meta, council, account) = account_target(
             &mut v,
             &request,
-            "ReversePayment",
+            ("ReversePayment", &self.councils),
             (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
         );
         let payment_id = id(&mut v, "payment_id", &body.payment_id, PaymentId::parse);
@@ -374,10 +323,10 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
     ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
-        let (meta, council, account) = self.target(
+        let (meta, council, account) = account_target(
             &mut v,
             &request,
-            "RefundCredit",
+            ("RefundCredit", &self.councils),
             (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
         );
         let refund_id = id(&mut v, "refund_id", &body.refund_id, PaymentId::parse);
@@ -405,10 +354,10 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
     ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
-        let (meta, council, account) = self.target(
+        let (meta, council, account) = account_target(
             &mut v,
             &request,
-            "CarryForwardCredit",
+            ("CarryForwardCredit", &self.councils),
             (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
         );
         let year = required_year(&mut v, "year", &body.year);

@@ -1,10 +1,15 @@
 //! Helpers every service shares: request metadata, fingerprints, receipts.
 
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
 use precept_app::{Actor, CommandOutcome, Fingerprint, RequestId, RequestMeta};
 use prost::Message;
 use sha2::{Digest, Sha256};
 use tonic::{Request, Response};
 use uuid::Uuid;
+
+use precept_domain::{AccountId, CouncilCode, FinancialYear};
 
 use crate::proto::CommitReceipt;
 use crate::validate::Violations;
@@ -96,4 +101,77 @@ pub(crate) fn command_meta<T: Message>(
         actor,
         fingerprint(method, request.get_ref()),
     )
+}
+
+/// A required financial year, "2025/26".
+pub(crate) fn required_year(v: &mut Violations, field: &str, text: &str) -> Option<FinancialYear> {
+    v.required(field, text)
+        .and_then(|text| v.check(field, text.parse::<FinancialYear>()))
+}
+
+/// An optional date: empty is `Some(None)`, a bad date is `None` (recorded).
+pub(crate) fn optional_date(v: &mut Violations, field: &str, text: &str) -> Option<Option<NaiveDate>> {
+    if text.is_empty() {
+        Some(None)
+    } else {
+        v.date(field, text).map(Some)
+    }
+}
+
+/// A required id, parsed.
+pub(crate) fn id<T>(
+    v: &mut Violations,
+    field: &str,
+    text: &str,
+    parse: fn(&str) -> Result<T, precept_domain::IdError>,
+) -> Option<T> {
+    v.required(field, text).and_then(|text| v.check(field, parse(text)))
+}
+
+/// Streams a long run's progress: each update published on `updates` while `running` runs,
+/// then its final result. The run carries on if the caller goes away (running it again is
+/// always safe), so it is spawned rather than driven by the response stream.
+pub(crate) fn stream_progress<P, M>(
+    mut updates: tokio::sync::watch::Receiver<P>,
+    running: impl Future<Output = Result<P, precept_app::ServiceError>> + Send + 'static,
+    message: fn(&P) -> M,
+    finished: fn(&P) -> bool,
+) -> tokio_stream::wrappers::ReceiverStream<Result<M, tonic::Status>>
+where
+    P: Clone + Send + Sync + 'static,
+    M: Send + 'static,
+{
+    let (sender, receiver) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(async move {
+        tokio::pin!(running);
+        loop {
+            tokio::select! {
+                result = &mut running => {
+                    let last = result.map(|done| message(&done)).map_err(crate::status::service);
+                    let _ = sender.send(last).await;
+                    break;
+                }
+                Ok(()) = updates.changed() => {
+                    let current = updates.borrow_and_update().clone();
+                    if !finished(&current) {
+                        let _ = sender.send(Ok(message(&current))).await;
+                    }
+                }
+            }
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(receiver)
+}
+
+/// The fields every account command carries.
+pub(crate) fn account_target<T: prost::Message>(
+    v: &mut Violations,
+    request: &Request<T>,
+    (method, councils): (&str, &HashSet<CouncilCode>),
+    (request_id, council, account, correlation): (&str, &str, &str, &str),
+) -> (Option<RequestMeta>, Option<CouncilCode>, Option<AccountId>) {
+    let meta = command_meta(v, request, method, request_id, correlation);
+    let council = v.council("council", council, councils);
+    let account = id(v, "account_id", account, AccountId::parse);
+    (meta, council, account)
 }

@@ -5,6 +5,7 @@ use precept_domain::charge::{DiscountKind, PremiumBasis, YearCharge};
 use precept_domain::council_year::{
     Band, BandRatio, LateTwelveRule, LocalPolicy, Preceptor, PreceptorKind, PremiumStep, ShortCode, YearSettings,
 };
+use precept_domain::recovery::{AgentFeeScale, RecoveryPolicy};
 
 use crate::proto;
 use crate::validate::Violations;
@@ -119,8 +120,7 @@ pub(crate) fn settings_from(v: &mut Violations, settings: Option<&proto::YearSet
         instalment_days: policy.instalment_days.clone(),
         late_twelve_rule,
         instalment_minimum: Pence::new(policy.instalment_minimum_pence),
-        summons_costs: Pence::new(policy.summons_costs_pence),
-        liability_order_costs: Pence::new(policy.liability_order_costs_pence),
+        recovery: recovery_from(policy),
     };
     let settings = YearSettings {
         bands,
@@ -181,8 +181,9 @@ pub(crate) fn settings_to(settings: &YearSettings) -> proto::YearSettings {
             }
             .into(),
             instalment_minimum_pence: policy.instalment_minimum.get(),
-            summons_costs_pence: policy.summons_costs.get(),
-            liability_order_costs_pence: policy.liability_order_costs.get(),
+            summons_costs_pence: policy.recovery.summons_costs.get(),
+            liability_order_costs_pence: policy.recovery.liability_order_costs.get(),
+            recovery: Some(recovery_to(&policy.recovery)),
         }),
     }
 }
@@ -230,5 +231,49 @@ pub(crate) fn charge_to(charge: &YearCharge) -> proto::YearCharge {
                 premium_bp: segment.premium.map_or(0, |p| p.1),
             })
             .collect(),
+    }
+}
+
+/// The recovery policy: the costs, with the council's timetable or the English defaults.
+/// Ranges are checked by the settings' own validation, which names the field.
+fn recovery_from(policy: &proto::LocalPolicy) -> RecoveryPolicy {
+    let costs = (
+        Pence::new(policy.summons_costs_pence),
+        Pence::new(policy.liability_order_costs_pence),
+    );
+    let mut recovery = RecoveryPolicy::council_tax(costs.0, costs.1);
+    if let Some(t) = &policy.recovery {
+        recovery.reminder_after_days = t.reminder_after_days;
+        recovery.reminder_pay_days = t.reminder_pay_days;
+        recovery.balance_due_days = t.balance_due_days;
+        recovery.reminders_per_year = t.reminders_per_year;
+        recovery.final_notice_days = t.final_notice_days;
+        recovery.summons_notice_days = t.summons_notice_days;
+        recovery.arrangement_grace_days = t.arrangement_grace_days;
+        recovery.agent_fees = AgentFeeScale {
+            compliance: Pence::new(t.agent_compliance_pence),
+            enforcement: Pence::new(t.agent_enforcement_pence),
+            sale: Pence::new(t.agent_sale_pence),
+            percentage_bp: t.agent_percentage_bp,
+            percentage_threshold: Pence::new(t.agent_percentage_threshold_pence),
+        };
+    }
+    recovery
+}
+
+fn recovery_to(recovery: &RecoveryPolicy) -> proto::RecoveryTimetable {
+    proto::RecoveryTimetable {
+        reminder_after_days: recovery.reminder_after_days,
+        reminder_pay_days: recovery.reminder_pay_days,
+        balance_due_days: recovery.balance_due_days,
+        reminders_per_year: recovery.reminders_per_year,
+        final_notice_days: recovery.final_notice_days,
+        summons_notice_days: recovery.summons_notice_days,
+        arrangement_grace_days: recovery.arrangement_grace_days,
+        agent_compliance_pence: recovery.agent_fees.compliance.get(),
+        agent_enforcement_pence: recovery.agent_fees.enforcement.get(),
+        agent_sale_pence: recovery.agent_fees.sale.get(),
+        agent_percentage_bp: recovery.agent_fees.percentage_bp,
+        agent_percentage_threshold_pence: recovery.agent_fees.percentage_threshold.get(),
     }
 }

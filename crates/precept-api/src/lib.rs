@@ -11,6 +11,8 @@ mod billing_reads;
 mod common;
 mod convert;
 pub mod council_tax;
+pub mod recovery;
+mod recovery_convert;
 pub mod setup;
 pub mod status;
 pub mod validate;

@@ -8,13 +8,11 @@
 //! account and property is loaded from the store rather than the command-side cache.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures::StreamExt;
 use precept_app::council_tax::{BillingRun, RunProgress};
-use precept_app::{
-    Actor, CouncilTaxService, FeedSource, Fingerprint, HandlerConfig, RequestId, RequestMeta, SystemClock,
-};
+use precept_app::{Actor, CouncilTaxService, FeedSource, Fingerprint, HandlerConfig, RequestId, RequestMeta};
 use precept_domain::account::OpenAccount;
 use precept_domain::council_year::{
     Band, LocalPolicy, Preceptor, PreceptorKind, SetYearSettings, ShortCode, YearSettings,
@@ -22,12 +20,10 @@ use precept_domain::council_year::{
 use precept_domain::instalments::InstalmentPlan;
 use precept_domain::property::PropertyCommand;
 use precept_domain::{AccountId, CouncilCode, FinancialYear, PartyId, Pence, Uprn};
-use precept_eventstore::embedded::{NatsServerOptions, NatsServerProcess};
-use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
-use precept_projections::billing::PROJECTOR;
-use precept_projections::billing::queries::BillingQueries;
-use precept_projections::{Projector, ProjectorConfig, ReadStore};
+use precept_eventstore::JetStreamEventStore;
 use uuid::Uuid;
+
+use crate::harness::Harness;
 
 /// Options.
 #[derive(Debug, clap::Args)]
@@ -57,7 +53,7 @@ pub struct Args {
     nats_server: std::path::PathBuf,
 }
 
-fn meta(request: String) -> RequestMeta {
+pub(crate) fn meta(request: String) -> RequestMeta {
     RequestMeta {
         request_id: RequestId::parse(&request).expect("bench request ids are valid"),
         correlation_id: Uuid::new_v4(),
@@ -86,9 +82,9 @@ fn settings() -> YearSettings {
     }
 }
 
-type Service = CouncilTaxService<JetStreamEventStore>;
+pub(crate) type Service = CouncilTaxService<JetStreamEventStore>;
 
-fn service(store: &JetStreamEventStore, accounts: usize) -> Service {
+pub(crate) fn service(store: &JetStreamEventStore, accounts: usize) -> Service {
     let config = HandlerConfig {
         cache_capacity: accounts + accounts / 4 + 1_000,
         ..HandlerConfig::default()
@@ -96,7 +92,13 @@ fn service(store: &JetStreamEventStore, accounts: usize) -> Service {
     CouncilTaxService::new(Arc::new(store.clone()), config)
 }
 
-async fn set_up(service: &Service, council: &CouncilCode, year: FinancialYear, accounts: usize) -> anyhow::Result<()> {
+/// Settings, then `accounts` properties and accounts; returns the account ids.
+pub(crate) async fn set_up(
+    service: &Service,
+    council: &CouncilCode,
+    year: FinancialYear,
+    accounts: usize,
+) -> anyhow::Result<Vec<AccountId>> {
     let command = SetYearSettings {
         effective_from: year.first_day(),
         settings: settings(),
@@ -105,7 +107,7 @@ async fn set_up(service: &Service, council: &CouncilCode, year: FinancialYear, a
         .set_year(council, year, command, &meta("settings".into()))
         .await?;
     let started = Instant::now();
-    let failures = futures::stream::iter(0..accounts)
+    let opened = futures::stream::iter(0..accounts)
         .map(|n| async move {
             let uprn = Uprn::parse(&(10_000_000 + n).to_string()).expect("valid UPRN");
             let register = PropertyCommand::Register {
@@ -128,20 +130,20 @@ async fn set_up(service: &Service, council: &CouncilCode, year: FinancialYear, a
             service
                 .open_account(council, &account, open, &meta(format!("a-{n}")))
                 .await?;
-            Ok::<_, precept_app::ServiceError>(())
+            Ok::<_, precept_app::ServiceError>(account)
         })
         .buffer_unordered(256)
-        .filter(|result| futures::future::ready(result.is_err()))
-        .count()
+        .collect::<Vec<_>>()
         .await;
-    anyhow::ensure!(failures == 0, "{failures} set-up commands failed");
+    let ids: Vec<AccountId> = opened.into_iter().filter_map(Result::ok).collect();
+    anyhow::ensure!(ids.len() == accounts, "{} set-up commands failed", accounts - ids.len());
     let elapsed = started.elapsed();
     println!(
         "set-up: {accounts} properties + {accounts} accounts in {:.1} s ({:.0} pairs/s)",
         elapsed.as_secs_f64(),
         accounts as f64 / elapsed.as_secs_f64()
     );
-    Ok(())
+    Ok(ids)
 }
 
 /// Runs the benchmark.
@@ -149,44 +151,17 @@ async fn set_up(service: &Service, council: &CouncilCode, year: FinancialYear, a
 /// # Errors
 /// Any component failing.
 pub async fn run(args: Args) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let server = NatsServerProcess::start(NatsServerOptions::new(
-        args.nats_server.clone(),
-        dir.path().join("nats"),
-    ))
-    .await?;
-    let client = async_nats::connect(server.url()).await?;
-    let store = JetStreamEventStore::connect(client, EventStoreConfig::default(), Arc::new(SystemClock)).await?;
-    let council = CouncilCode::parse("bench-billing").expect("valid code");
-    store.ensure_streams(std::slice::from_ref(&council)).await?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("read.db").display()));
-    let read_store = ReadStore::connect(&url).await?;
-    let feeds = Arc::new(JetStreamFeedSource::new(store.clone()));
-    let start_projector = || {
-        Projector::start(
-            Arc::clone(&feeds),
-            read_store.clone(),
-            std::slice::from_ref(&council),
-            ProjectorConfig::new(PROJECTOR),
-        )
-    };
-    let projector = start_projector().await?;
-    let queries = BillingQueries::new(
-        read_store.clone(),
-        projector.progress().clone(),
-        Arc::clone(&feeds),
-        Duration::from_secs(600),
-    );
+    let harness = Harness::start(args.nats_server.clone(), "bench-billing", args.database_url.clone()).await?;
+    let (store, council, feeds) = (&harness.store, &harness.council, &harness.feeds);
+    let projector = harness.start_projector().await?;
+    let queries = harness.queries(&projector);
     let year = FinancialYear::starting(2025).expect("valid year");
-    let warm = service(&store, args.accounts);
-    set_up(&warm, &council, year, args.accounts).await?;
+    let warm = service(store, args.accounts);
+    set_up(&warm, council, year, args.accounts).await?;
     // A real annual run starts from a read model that has long caught up with the accounts.
     let waited = Instant::now();
     projector
-        .caught_up(&council, feeds.last_sequence(&council).await?)
+        .caught_up(council, feeds.last_sequence(council).await?)
         .await?;
     println!(
         "set-up: read model caught up {:.1} s after set-up",
@@ -199,11 +174,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     } else {
         Some(projector)
     };
-    let billing = if args.cold {
-        service(&store, args.accounts)
-    } else {
-        warm
-    };
+    let billing = if args.cold { service(store, args.accounts) } else { warm };
 
     let run = BillingRun {
         council: council.clone(),
@@ -221,13 +192,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         outcome.billed == args.accounts as u64 && outcome.failed == 0,
         "run outcome {outcome:?}"
     );
-    let last = feeds.last_sequence(&council).await?;
+    let last = feeds.last_sequence(council).await?;
     let projector = match projector {
         Some(projector) => projector,
         None => {
             let folding = Instant::now();
-            let projector = start_projector().await?;
-            projector.caught_up(&council, last).await?;
+            let projector = harness.start_projector().await?;
+            projector.caught_up(council, last).await?;
             let seconds = folding.elapsed().as_secs_f64();
             println!(
                 "projector alone: {} notices folded in {seconds:.1} s = {:.0} notices/s",
@@ -237,7 +208,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             projector
         }
     };
-    projector.caught_up(&council, last).await?;
+    projector.caught_up(council, last).await?;
     let caught_up = started.elapsed().as_secs_f64();
     let cache = if args.cold { "cold caches" } else { "warm caches" };
     println!(
@@ -246,14 +217,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         args.concurrency,
         outcome.billed,
         outcome.billed as f64 / run_seconds,
-        if url.starts_with("sqlite") {
-            "SQLite"
-        } else {
-            "PostgreSQL"
-        },
+        harness.backend(),
     );
     projector.shutdown().await;
-    read_store.close().await;
-    server.stop().await?;
-    Ok(())
+    harness.stop().await
 }

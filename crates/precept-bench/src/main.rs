@@ -12,6 +12,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod annual_billing;
 mod eventstore;
+mod harness;
+mod recovery_run;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +30,8 @@ enum Bench {
     Eventstore(eventstore::Args),
     /// Annual billing of N accounts end to end, and the billing read model catching up.
     AnnualBilling(annual_billing::Args),
+    /// The daily recovery run over N accounts: accounts examined per second.
+    RecoveryRun(recovery_run::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -36,5 +40,6 @@ fn main() -> anyhow::Result<()> {
     match cli.bench {
         Bench::Eventstore(args) => runtime.block_on(eventstore::run(args)),
         Bench::AnnualBilling(args) => runtime.block_on(annual_billing::run(args)),
+        Bench::RecoveryRun(args) => runtime.block_on(recovery_run::run(args)),
     }
 }

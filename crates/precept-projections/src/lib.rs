@@ -12,6 +12,7 @@ pub mod billing;
 mod projector;
 mod queries;
 mod read_store;
+pub mod recovery;
 
 pub use projector::{Progress, Projector, ProjectorConfig, ProjectorError};
 pub use queries::AccountBalanceQueries;

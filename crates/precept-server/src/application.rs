@@ -10,13 +10,16 @@ use precept_api::billing::CouncilTaxBillingApi;
 use precept_api::council_tax::CouncilTaxAccountsApi;
 use precept_api::proto::council_tax_accounts_server::CouncilTaxAccountsServer;
 use precept_api::proto::council_tax_billing_server::CouncilTaxBillingServer;
+use precept_api::proto::council_tax_recovery_server::CouncilTaxRecoveryServer;
 use precept_api::proto::council_tax_setup_server::CouncilTaxSetupServer;
+use precept_api::recovery::CouncilTaxRecoveryApi;
 use precept_api::setup::CouncilTaxSetupApi;
 use precept_app::{CouncilTaxService, HandlerConfig, SystemClock};
 use precept_eventstore::embedded::{NatsServerOptions, NatsServerProcess};
 use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
 use precept_projections::billing::PROJECTOR;
 use precept_projections::billing::queries::BillingQueries;
+use precept_projections::recovery::queries::RecoveryQueries;
 use precept_projections::{AccountBalanceQueries, Projector, ProjectorConfig, ReadStore};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -42,6 +45,7 @@ struct Services {
     accounts: CouncilTaxAccountsApi<Store, AccountBalanceQueries>,
     setup: CouncilTaxSetupApi<Store, Reads>,
     billing: CouncilTaxBillingApi<Store, Reads, Reads>,
+    recovery: CouncilTaxRecoveryApi<Store, Reads, RecoveryQueries>,
 }
 
 impl Application {
@@ -107,6 +111,11 @@ impl Application {
             .map(|projector| projector.progress().clone())
             .unwrap_or_default();
         let queries = AccountBalanceQueries::new(read_store.clone(), progress.clone(), settings.read_wait_max);
+        let recovery_reads = Arc::new(RecoveryQueries::new(
+            read_store.clone(),
+            progress.clone(),
+            settings.read_wait_max,
+        ));
         // A billing run waits for the read model to include every account opened before it;
         // that can take longer than a read-your-write query is allowed to wait.
         let reads = Arc::new(BillingQueries::new(
@@ -125,7 +134,13 @@ impl Application {
         let services = Services {
             accounts: CouncilTaxAccountsApi::new(Arc::clone(&app), Arc::new(queries), Arc::clone(&councils)),
             setup: CouncilTaxSetupApi::new(Arc::clone(&app), Arc::clone(&reads), Arc::clone(&councils)),
-            billing: CouncilTaxBillingApi::new(app, Arc::clone(&reads), reads, councils),
+            billing: CouncilTaxBillingApi::new(
+                Arc::clone(&app),
+                Arc::clone(&reads),
+                Arc::clone(&reads),
+                Arc::clone(&councils),
+            ),
+            recovery: CouncilTaxRecoveryApi::new(app, reads, recovery_reads, councils),
         };
         let listener = TcpListener::bind(settings.grpc_addr)
             .await
@@ -176,6 +191,9 @@ impl Application {
         health_reporter
             .set_serving::<CouncilTaxBillingServer<CouncilTaxBillingApi<Store, Reads, Reads>>>()
             .await;
+        health_reporter
+            .set_serving::<CouncilTaxRecoveryServer<CouncilTaxRecoveryApi<Store, Reads, RecoveryQueries>>>()
+            .await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -193,6 +211,7 @@ impl Application {
             .add_service(CouncilTaxAccountsServer::new(self.services.accounts))
             .add_service(CouncilTaxSetupServer::new(self.services.setup))
             .add_service(CouncilTaxBillingServer::new(self.services.billing))
+            .add_service(CouncilTaxRecoveryServer::new(self.services.recovery))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");

@@ -7,6 +7,16 @@ use precept_domain::{AccountId, CouncilCode, FinancialYear, Uprn};
 
 use crate::query::QueryError;
 
+/// Which accounts a run walks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunScope {
+    /// Accounts whose liability overlaps the year (the annual billing run).
+    LiableIn(FinancialYear),
+    /// Those, and any other account with a balance owed (the recovery run: a taxpayer who
+    /// moved out last year may still owe for it, REFERENCE §1.10 applies per year billed).
+    LiableInOrOwing(FinancialYear),
+}
+
 /// Finds accounts in the billing read model.
 pub trait AccountDirectory: Send + Sync + 'static {
     /// Waits until the read model includes every commit in the council's stream at the time
@@ -16,14 +26,14 @@ pub trait AccountDirectory: Send + Sync + 'static {
     /// [`QueryError`].
     fn catch_up(&self, council: &CouncilCode) -> impl Future<Output = Result<(), QueryError>> + Send;
 
-    /// Accounts whose liability overlaps `year`, in id order, after `after`, at most `limit`.
+    /// The accounts a run covers, in id order, after `after`, at most `limit`.
     ///
     /// # Errors
     /// [`QueryError`].
-    fn accounts_liable_in(
+    fn accounts_in(
         &self,
         council: &CouncilCode,
-        year: FinancialYear,
+        scope: RunScope,
         after: Option<AccountId>,
         limit: usize,
     ) -> impl Future<Output = Result<Vec<AccountId>, QueryError>> + Send;

@@ -15,12 +15,16 @@ mod error;
 mod paging;
 mod reads;
 mod recovery;
+mod recovery_reads;
 mod run;
 
-pub use directory::AccountDirectory;
+pub use directory::{AccountDirectory, RunScope};
 pub use error::ServiceError;
 pub use reads::{AccountSummary, BillingReads, ListFilter, ListedAccount, StatementEntry};
 pub use recovery::{RecoveryProgress, RecoveryRun};
+pub use recovery_reads::{
+    Caseload, ListedStep, RecoveryReads, RecoveryStepView, RecoveryYearView, StageTotals, StepQuery, StepSelection,
+};
 pub use run::{BillingRun, RunProgress};
 
 use std::sync::Arc;

@@ -3,22 +3,22 @@
 //! account or for the next query.
 
 use futures::{Stream, StreamExt};
-use precept_domain::{AccountId, CouncilCode, FinancialYear};
+use precept_domain::{AccountId, CouncilCode};
 
-use super::{AccountDirectory, ServiceError};
+use super::{AccountDirectory, RunScope, ServiceError};
 
 /// Failures a run's progress lists (the count covers them all).
 const FAILURES_KEPT: usize = 100;
 
-/// Runs `step` on every account liable in `year`, `concurrency` at once, handing each result to
+/// Runs `step` on every account in `scope`, `concurrency` at once, handing each result to
 /// `seen` as it finishes. A directory failure ends the walk; the steps taken so far stand.
 ///
 /// # Errors
 /// The directory's.
-pub(super) async fn for_each_liable<D, T, Fut>(
+pub(super) async fn for_each_account<D, T, Fut>(
     directory: &D,
     council: &CouncilCode,
-    year: FinancialYear,
+    scope: RunScope,
     (page_size, concurrency): (usize, usize),
     step: impl FnMut(AccountId) -> Fut,
     mut seen: impl FnMut(T),
@@ -27,7 +27,7 @@ where
     D: AccountDirectory,
     Fut: Future<Output = T>,
 {
-    let (read_pages, accounts) = accounts_liable_in(directory, council, year, page_size);
+    let (read_pages, accounts) = accounts_in(directory, council, scope, page_size);
     let work = async {
         let mut results = std::pin::pin!(accounts.map(step).buffer_unordered(concurrency.max(1)));
         while let Some(result) = results.next().await {
@@ -45,12 +45,12 @@ pub(super) fn keep_failure(failures: &mut Vec<(AccountId, String)>, account: Acc
     }
 }
 
-/// The accounts liable in `year`, in id order, and the future that reads them; drive both
+/// The accounts in `scope`, in id order, and the future that reads them; drive both
 /// together (`futures::join!`). The reader's error, if any, ends the stream early.
-fn accounts_liable_in<'a, D: AccountDirectory>(
+fn accounts_in<'a, D: AccountDirectory>(
     directory: &'a D,
     council: &'a CouncilCode,
-    year: FinancialYear,
+    scope: RunScope,
     page_size: usize,
 ) -> (
     impl Future<Output = Result<(), ServiceError>> + 'a,
@@ -61,7 +61,7 @@ fn accounts_liable_in<'a, D: AccountDirectory>(
     let read_pages = async move {
         let mut after = None;
         loop {
-            let page = directory.accounts_liable_in(council, year, after, size).await?;
+            let page = directory.accounts_in(council, scope, after, size).await?;
             let last_page = page.len() < size;
             after = page.last().copied();
             if pages_tx.send(page).await.is_err() || last_page {

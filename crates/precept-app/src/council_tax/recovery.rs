@@ -1,7 +1,8 @@
 //! The daily recovery run, officers' recovery actions and holds (REFERENCE §1.10).
 //!
-//! The run walks the accounts liable in the run date's financial year and gives each the
-//! day's `RunRecovery` command; the account decides, per billed year, whether a step is due.
+//! The run walks the accounts liable in the run date's financial year, and any other account
+//! still owing, and gives each the day's `RunRecovery` command; the account decides, per
+//! billed year, whether a step is due.
 //! Each account's command has a request id derived from the run's, and a step moves the
 //! stage on, so the same date can be run again and issues nothing twice.
 //!
@@ -15,7 +16,7 @@ use precept_domain::recovery::{Hold, RecoveryAction, RecoveryPolicy};
 use precept_domain::{AccountId, CouncilCode, FinancialYear};
 use tokio::sync::watch;
 
-use super::{AccountDirectory, CouncilTaxService, ServiceError, Stores, derived_meta, paging};
+use super::{AccountDirectory, CouncilTaxService, RunScope, ServiceError, Stores, derived_meta, paging};
 use crate::handler::CommandOutcome;
 use crate::meta::RequestMeta;
 
@@ -47,6 +48,9 @@ pub struct RecoveryProgress {
     pub steps: u64,
     /// Accounts that failed; the run carries on.
     pub failed: u64,
+    /// The highest commit sequence the run wrote (0: none): a query given it as its minimum
+    /// sequence sees every step the run took.
+    pub last_sequence: u64,
     /// The first failures (account id and reason, no personal data), at most 100.
     pub failures: Vec<(AccountId, String)>,
     /// Set on the last report.
@@ -86,13 +90,12 @@ impl<S: Stores> CouncilTaxService<S> {
         let policy = self.recovery_policy(&run.council, run.date).await?;
         directory.catch_up(&run.council).await?;
         let size = run.page_size.max(1);
-        let year = FinancialYear::containing(run.date);
         let mut counts = RecoveryProgress::default();
         let recover = |account| self.recover_one(run, &policy, account);
-        paging::for_each_liable(
+        paging::for_each_account(
             directory,
             &run.council,
-            year,
+            RunScope::LiableInOrOwing(FinancialYear::containing(run.date)),
             (size, run.concurrency),
             recover,
             |(account, outcome)| {
@@ -101,6 +104,7 @@ impl<S: Stores> CouncilTaxService<S> {
                     Ok(outcome) if !outcome.replayed && outcome.commit.event_count > 0 => {
                         counts.stepped += 1;
                         counts.steps += u64::from(outcome.commit.event_count);
+                        counts.last_sequence = counts.last_sequence.max(outcome.commit.sequence);
                     }
                     Ok(_) => {}
                     Err(error) => {

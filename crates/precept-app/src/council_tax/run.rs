@@ -16,7 +16,7 @@ use precept_domain::council_year::YearHistory;
 use precept_domain::{AccountId, CouncilCode, FinancialYear};
 use tokio::sync::watch;
 
-use super::{AccountDirectory, CouncilTaxService, ServiceError, Stores, derived_meta, paging};
+use super::{AccountDirectory, CouncilTaxService, RunScope, ServiceError, Stores, derived_meta, paging};
 use crate::error::CommandError;
 use crate::meta::RequestMeta;
 
@@ -77,10 +77,10 @@ impl<S: Stores> CouncilTaxService<S> {
         let size = run.page_size.max(1);
         let mut counts = RunProgress::default();
         let bill = |account| self.bill_one(run, &history, account);
-        paging::for_each_liable(
+        paging::for_each_account(
             directory,
             &run.council,
-            run.year,
+            RunScope::LiableIn(run.year),
             (size, run.concurrency),
             bill,
             |step| {

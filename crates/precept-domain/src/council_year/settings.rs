@@ -188,10 +188,9 @@ pub struct LocalPolicy {
     pub late_twelve_rule: LateTwelveRule,
     /// Smallest instalment before instalments are merged (REFERENCE §1.9: £5).
     pub instalment_minimum: Pence,
-    /// Costs added at summons (recovery, REFERENCE §1.10).
-    pub summons_costs: Pence,
-    /// Costs added when a liability order is granted (REFERENCE §1.10).
-    pub liability_order_costs: Pence,
+    /// Recovery: the timetable's day counts, summons and liability order costs, and the
+    /// enforcement agent fee scale (REFERENCE §1.10; every figure local or unconfirmed).
+    pub recovery: RecoveryPolicy,
 }
 
 /// Everything that decides a Council Tax charge in one year, from one effective date.
@@ -338,15 +337,13 @@ impl LocalPolicy {
             instalment_days: vec![1, 8, 15, 23],
             late_twelve_rule: LateTwelveRule::WholeMonthsRemaining,
             instalment_minimum: Pence::new(500),
-            summons_costs: Pence::new(7_000),
-            liability_order_costs: Pence::new(3_000),
+            recovery: RecoveryPolicy::council_tax(Pence::new(7_000), Pence::new(3_000)),
         }
     }
 
-    /// The recovery parameters: the council's summons and liability order costs with the
-    /// common English timetable and the 2014 agent fee scale (REFERENCE §1.10).
+    /// The recovery parameters in force.
     pub fn recovery_policy(&self) -> RecoveryPolicy {
-        RecoveryPolicy::council_tax(self.summons_costs, self.liability_order_costs)
+        self.recovery.clone()
     }
 
     fn validate(&self) -> Result<(), SettingsError> {
@@ -377,14 +374,8 @@ impl LocalPolicy {
         if !self.instalment_minimum.is_positive() || self.instalment_minimum > Pence::new(10_000) {
             return Err(SettingsError::Policy("instalment_minimum"));
         }
-        for (field, costs) in [
-            ("summons_costs", self.summons_costs),
-            ("liability_order_costs", self.liability_order_costs),
-        ] {
-            if costs.get() < 0 || costs > Pence::new(100_000) {
-                return Err(SettingsError::Policy(field));
-            }
-        }
-        Ok(())
+        self.recovery
+            .validate()
+            .map_err(|out_of_range| SettingsError::Policy(out_of_range.0))
     }
 }

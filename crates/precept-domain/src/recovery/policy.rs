@@ -8,7 +8,7 @@ use chrono::{Days, NaiveDate};
 use crate::money::Pence;
 
 /// Day counts and costs for one council's recovery.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecoveryPolicy {
     /// Days after a missed instalment's due date before its reminder (practice: about 14).
     pub reminder_after_days: u32,
@@ -35,7 +35,7 @@ pub struct RecoveryPolicy {
 }
 
 /// The Taking Control of Goods (Fees) Regulations 2014 scale (REFERENCE §1.10 Remedy 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AgentFeeScale {
     /// Compliance stage fixed fee (£75).
     pub compliance: Pence,

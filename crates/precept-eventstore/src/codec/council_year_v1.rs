@@ -16,6 +16,7 @@ use precept_domain::council_year::{
     BandRatio, CouncilYear, CouncilYearId, LateTwelveRule, LocalPolicy, Preceptor, PremiumStep, YearHistory,
     YearSettings, YearSettingsSet,
 };
+use precept_domain::recovery::{AgentFeeScale, RecoveryPolicy};
 use serde::{Deserialize, Serialize};
 
 use super::json::{Dto, decode_dto, encode_dto, invalid};
@@ -66,6 +67,66 @@ struct LocalPolicyV1 {
     instalment_minimum_pence: i64,
     summons_costs_pence: i64,
     liability_order_costs_pence: i64,
+    /// Added within schema 1: settings recorded before it decode to the timetable and fee
+    /// scale that were then fixed in code (the English defaults), so history keeps its meaning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recovery: Option<RecoveryTimetableV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct RecoveryTimetableV1 {
+    reminder_after_days: u32,
+    reminder_pay_days: u32,
+    balance_due_days: u32,
+    reminders_per_year: u32,
+    final_notice_days: u32,
+    summons_notice_days: u32,
+    arrangement_grace_days: u32,
+    agent_compliance_pence: i64,
+    agent_enforcement_pence: i64,
+    agent_sale_pence: i64,
+    agent_percentage_bp: u32,
+    agent_percentage_threshold_pence: i64,
+}
+
+impl RecoveryTimetableV1 {
+    fn from_domain(policy: &RecoveryPolicy) -> Self {
+        RecoveryTimetableV1 {
+            reminder_after_days: policy.reminder_after_days,
+            reminder_pay_days: policy.reminder_pay_days,
+            balance_due_days: policy.balance_due_days,
+            reminders_per_year: policy.reminders_per_year,
+            final_notice_days: policy.final_notice_days,
+            summons_notice_days: policy.summons_notice_days,
+            arrangement_grace_days: policy.arrangement_grace_days,
+            agent_compliance_pence: policy.agent_fees.compliance.get(),
+            agent_enforcement_pence: policy.agent_fees.enforcement.get(),
+            agent_sale_pence: policy.agent_fees.sale.get(),
+            agent_percentage_bp: policy.agent_fees.percentage_bp,
+            agent_percentage_threshold_pence: policy.agent_fees.percentage_threshold.get(),
+        }
+    }
+
+    fn into_domain(self, summons_costs: Pence, liability_order_costs: Pence) -> RecoveryPolicy {
+        RecoveryPolicy {
+            reminder_after_days: self.reminder_after_days,
+            reminder_pay_days: self.reminder_pay_days,
+            balance_due_days: self.balance_due_days,
+            reminders_per_year: self.reminders_per_year,
+            final_notice_days: self.final_notice_days,
+            summons_notice_days: self.summons_notice_days,
+            summons_costs,
+            liability_order_costs,
+            arrangement_grace_days: self.arrangement_grace_days,
+            agent_fees: AgentFeeScale {
+                compliance: Pence::new(self.agent_compliance_pence),
+                enforcement: Pence::new(self.agent_enforcement_pence),
+                sale: Pence::new(self.agent_sale_pence),
+                percentage_bp: self.agent_percentage_bp,
+                percentage_threshold: Pence::new(self.agent_percentage_threshold_pence),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -183,8 +244,9 @@ impl Dto<LocalPolicy> for LocalPolicyV1 {
                 LateTwelveRule::Statutory => LateTwelveRuleV1::Statutory,
             },
             instalment_minimum_pence: policy.instalment_minimum.get(),
-            summons_costs_pence: policy.summons_costs.get(),
-            liability_order_costs_pence: policy.liability_order_costs.get(),
+            summons_costs_pence: policy.recovery.summons_costs.get(),
+            liability_order_costs_pence: policy.recovery.liability_order_costs.get(),
+            recovery: Some(RecoveryTimetableV1::from_domain(&policy.recovery)),
         }
     }
 
@@ -207,8 +269,16 @@ impl Dto<LocalPolicy> for LocalPolicyV1 {
                 LateTwelveRuleV1::Statutory => LateTwelveRule::Statutory,
             },
             instalment_minimum: Pence::new(self.instalment_minimum_pence),
-            summons_costs: Pence::new(self.summons_costs_pence),
-            liability_order_costs: Pence::new(self.liability_order_costs_pence),
+            recovery: {
+                let (summons, order) = (
+                    Pence::new(self.summons_costs_pence),
+                    Pence::new(self.liability_order_costs_pence),
+                );
+                match self.recovery {
+                    Some(timetable) => timetable.into_domain(summons, order),
+                    None => RecoveryPolicy::council_tax(summons, order),
+                }
+            },
         })
     }
 }

@@ -7,6 +7,7 @@
 
 use chrono::NaiveDate;
 use precept_app::FeedCommit;
+use precept_app::council_tax::RecoveryStepView;
 use precept_domain::account::{AccountEvent, AccountState, NoticeKind, OpenAccountState};
 use precept_domain::property::{PropertyEvent, PropertyState};
 use precept_domain::{Pence, Uprn};
@@ -76,7 +77,16 @@ pub(crate) fn sql_int(value: u64) -> i64 {
     i64::try_from(value).expect("sequences and versions stay below i64::MAX")
 }
 
-/// Folds one account commit into its row, appending statement lines.
+/// Rows a batch appends (never updates): statement lines and recovery steps.
+#[derive(Debug, Default)]
+pub struct Appended {
+    /// Statement lines.
+    pub lines: Vec<StatementLine>,
+    /// Recovery steps, for the recovery read model.
+    pub steps: Vec<RecoveryStepView>,
+}
+
+/// Folds one account commit into its row, appending statement lines and recovery steps.
 ///
 /// # Errors
 /// [`UnexpectedEvent`].
@@ -84,7 +94,7 @@ pub fn apply_account(
     row: Option<AccountRow>,
     commit: &FeedCommit,
     events: &[AccountEvent],
-    lines: &mut Vec<StatementLine>,
+    appended: &mut Appended,
 ) -> Result<AccountRow, UnexpectedEvent> {
     let mut row = row.unwrap_or_else(|| AccountRow {
         account_id: commit.aggregate_id.clone(),
@@ -99,11 +109,18 @@ pub fn apply_account(
         aggregate_id: commit.aggregate_id.clone(),
         reason,
     };
-    for event in events {
+    for (position, event) in events.iter().enumerate() {
         let before = row.state.as_open().map(|open| previous_net(open, event));
+        if let AccountEvent::Recovery(recorded) = event {
+            let mut step =
+                crate::recovery::rows::step_row(&row.account_id, recorded.year.start_year(), &recorded.event);
+            step.sequence = commit.sequence;
+            step.position = u32::try_from(position).expect("a commit holds far fewer than 2^32 events");
+            appended.steps.push(step);
+        }
         if let Some(line) = statement_line(before.flatten(), event) {
             row.lines += 1;
-            lines.push(StatementLine {
+            appended.lines.push(StatementLine {
                 account_id: row.account_id.clone(),
                 line_no: row.lines,
                 sequence: sql_int(commit.sequence),

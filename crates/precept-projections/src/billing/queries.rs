@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use precept_app::council_tax::{AccountSummary, BillingReads, ListFilter, ListedAccount, StatementEntry};
+use precept_app::council_tax::{AccountSummary, BillingReads, ListFilter, ListedAccount, RunScope, StatementEntry};
 use precept_app::{AccountDirectory, FeedSource, QueryError};
-use precept_domain::{AccountId, CouncilCode, FinancialYear, Uprn};
+use precept_domain::{AccountId, CouncilCode, Uprn};
 use sqlx::{QueryBuilder, Row};
 
 use crate::projector::Progress;
@@ -102,21 +102,24 @@ impl<F: FeedSource> AccountDirectory for BillingQueries<F> {
         self.wait_for(council, last).await
     }
 
-    async fn accounts_liable_in(
+    async fn accounts_in(
         &self,
         council: &CouncilCode,
-        year: FinancialYear,
+        scope: RunScope,
         after: Option<AccountId>,
         limit: usize,
     ) -> Result<Vec<AccountId>, QueryError> {
         let after = after.map(|id| id.to_string()).unwrap_or_default();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let (year, owing) = match scope {
+            RunScope::LiableIn(year) => (year, false),
+            RunScope::LiableInOrOwing(year) => (year, true),
+        };
         let (first, last) = (year.first_day().to_string(), year.last_day().to_string());
+        let page = (council.as_str(), first.as_str(), last.as_str(), after.as_str(), limit);
         let ids = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::liable_in(pool, council.as_str(), &first, &last, &after, limit).await,
-            ReadStore::Postgres(pool) => {
-                postgres::liable_in(pool, council.as_str(), &first, &last, &after, limit).await
-            }
+            ReadStore::Sqlite(pool) => sqlite::liable_in(pool, page, owing).await,
+            ReadStore::Postgres(pool) => postgres::liable_in(pool, page, owing).await,
         }
         .map_err(unavailable)?;
         parse_ids(ids)
@@ -219,24 +222,28 @@ macro_rules! backend {
 
             pub(super) async fn liable_in(
                 pool: &$pool,
-                council: &str,
-                first: &str,
-                last: &str,
-                after: &str,
-                limit: i64,
+                (council, first, last, after, limit): (&str, &str, &str, &str, i64),
+                owing: bool,
             ) -> Result<Vec<String>, sqlx::Error> {
-                sqlx::query_scalar(
+                // Owing accounts are few beside the liable ones: the extra test is on the row
+                // the liability test already read.
+                let sql = if owing {
+                    "SELECT account_id FROM ct_accounts WHERE council = $1 AND ((liability_start <= $2 \
+                     AND (liability_end IS NULL OR liability_end >= $3)) OR balance_owed_pence > 0) \
+                     AND account_id > $4 ORDER BY account_id LIMIT $5"
+                } else {
                     "SELECT account_id FROM ct_accounts WHERE council = $1 AND liability_start <= $2 \
                      AND (liability_end IS NULL OR liability_end >= $3) AND account_id > $4 \
-                     ORDER BY account_id LIMIT $5",
-                )
-                .bind(council)
-                .bind(last)
-                .bind(first)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
+                     ORDER BY account_id LIMIT $5"
+                };
+                sqlx::query_scalar(sql)
+                    .bind(council)
+                    .bind(last)
+                    .bind(first)
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await
             }
 
             pub(super) async fn at_property(pool: &$pool, council: &str, uprn: i64) -> Result<Vec<String>, sqlx::Error> {

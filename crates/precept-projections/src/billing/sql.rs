@@ -9,7 +9,7 @@ use precept_app::{FeedCommit, FeedEvents};
 use precept_domain::account::{AccountState, YearAccount};
 use sqlx::{QueryBuilder, Row};
 
-use super::fold::{self, AccountRow, PropertyRow, StatementLine, UnexpectedEvent};
+use super::fold::{self, AccountRow, Appended, PropertyRow, StatementLine, UnexpectedEvent};
 use crate::read_store::{ReadStoreError, sequence_from_sql};
 
 /// Rows per multi-row statement (at most 14 columns: inside both drivers' parameter limits).
@@ -19,7 +19,7 @@ const ROWS_MAX: usize = 500;
 pub(crate) struct Folded {
     pub accounts: HashMap<String, AccountRow>,
     pub properties: HashMap<String, PropertyRow>,
-    pub lines: Vec<StatementLine>,
+    pub appended: Appended,
     pub last: u64,
 }
 
@@ -29,13 +29,13 @@ pub(crate) fn fold_batch(
     commits: &[FeedCommit],
     checkpoint: u64,
 ) -> Result<Folded, UnexpectedEvent> {
-    let mut lines = Vec::new();
+    let mut appended = Appended::default();
     let mut last = checkpoint;
     for commit in commits.iter().filter(|commit| commit.sequence > checkpoint) {
         match &commit.events {
             FeedEvents::CouncilTaxAccount(events) => {
                 let row = accounts.remove(&commit.aggregate_id);
-                let row = fold::apply_account(row, commit, events, &mut lines)?;
+                let row = fold::apply_account(row, commit, events, &mut appended)?;
                 accounts.insert(commit.aggregate_id.clone(), row);
             }
             FeedEvents::Property(events) => {
@@ -51,7 +51,7 @@ pub(crate) fn fold_batch(
     Ok(Folded {
         accounts,
         properties,
-        lines,
+        appended,
         last,
     })
 }
@@ -204,7 +204,8 @@ macro_rules! backend {
                 }
                 let folded = fold_batch(accounts, properties, commits, checkpoint)?;
                 write_accounts(&mut tx, council, &folded).await?;
-                write_lines(&mut tx, council, &folded.lines).await?;
+                write_lines(&mut tx, council, &folded.appended.lines).await?;
+                crate::recovery::sql::$module::write(&mut tx, council, &folded).await?;
                 write_properties(&mut tx, council, &folded).await?;
                 sqlx::query(
                     "INSERT INTO projector_checkpoints (projector, council, last_sequence) VALUES ($1, $2, $3) \

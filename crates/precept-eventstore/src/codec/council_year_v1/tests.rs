@@ -62,17 +62,46 @@ fn amended() -> YearSettingsSet {
     }
 }
 
-/// Golden text of [`first`]. Fixed forever.
+/// Golden text of [`first`] as written before the recovery timetable joined the policy.
+/// Fixed forever: stored settings in this form must still decode.
 const GOLDEN_SETTINGS_SET_V1: &str = r#"{"type":"YearSettingsSet","schema":1,"data":{"year":"2025/26","effective_from":"2025-04-01","settings":{"bands":[{"band":"A","numerator":6,"denominator":9},{"band":"B","numerator":7,"denominator":9},{"band":"C","numerator":8,"denominator":9},{"band":"D","numerator":9,"denominator":9},{"band":"E","numerator":11,"denominator":9},{"band":"F","numerator":13,"denominator":9},{"band":"G","numerator":15,"denominator":9},{"band":"H","numerator":18,"denominator":9},{"band":"I","numerator":21,"denominator":9}],"preceptors":[{"code":"swale","kind":"billing_authority","band_d_pence":22878},{"code":"kcc","kind":"county","band_d_pence":169290},{"code":"kent-police","kind":"police","band_d_pence":26915},{"code":"kent-fire","kind":"fire","band_d_pence":9333},{"code":"gla","kind":"other","band_d_pence":1},{"code":"parish-boughton","kind":"parish","parish_area":"boughton","band_d_pence":5012}],"policy":{"single_person_discount_bp":2500,"all_disregarded_discount_bp":5000,"long_term_empty_premiums":[{"empty_years_min":1,"premium_bp":10000},{"empty_years_min":5,"premium_bp":20000},{"empty_years_min":10,"premium_bp":30000}],"second_home_premium_bp":0,"instalment_days":[1,8,15,23],"late_twelve_rule":"whole_months_remaining","instalment_minimum_pence":500,"summons_costs_pence":7000,"liability_order_costs_pence":3000}}}}"#;
+
+/// Golden text of [`first`] since the recovery timetable joined the policy (still schema 1:
+/// the field is optional). Fixed forever.
+const GOLDEN_SETTINGS_SET_V1_WITH_TIMETABLE: &str = concat!(
+    r#"{"type":"YearSettingsSet","schema":1,"data":{"year":"2025/26","effective_from":"2025-04-01","settings":{"bands":[{"band":"A","numerator":6,"denominator":9},{"band":"B","numerator":7,"denominator":9},{"band":"C","numerator":8,"denominator":9},{"band":"D","numerator":9,"denominator":9},{"band":"E","numerator":11,"denominator":9},{"band":"F","numerator":13,"denominator":9},{"band":"G","numerator":15,"denominator":9},{"band":"H","numerator":18,"denominator":9},{"band":"I","numerator":21,"denominator":9}],"preceptors":[{"code":"swale","kind":"billing_authority","band_d_pence":22878},{"code":"kcc","kind":"county","band_d_pence":169290},{"code":"kent-police","kind":"police","band_d_pence":26915},{"code":"kent-fire","kind":"fire","band_d_pence":9333},{"code":"gla","kind":"other","band_d_pence":1},{"code":"parish-boughton","kind":"parish","parish_area":"boughton","band_d_pence":5012}],"policy":{"single_person_discount_bp":2500,"all_disregarded_discount_bp":5000,"long_term_empty_premiums":[{"empty_years_min":1,"premium_bp":10000},{"empty_years_min":5,"premium_bp":20000},{"empty_years_min":10,"premium_bp":30000}],"second_home_premium_bp":0,"instalment_days":[1,8,15,23],"late_twelve_rule":"whole_months_remaining","instalment_minimum_pence":500,"summons_costs_pence":7000,"liability_order_costs_pence":3000,"#,
+    r#""recovery":{"reminder_after_days":14,"reminder_pay_days":7,"balance_due_days":14,"reminders_per_year":2,"final_notice_days":7,"summons_notice_days":14,"arrangement_grace_days":7,"agent_compliance_pence":7500,"agent_enforcement_pence":23500,"agent_sale_pence":11000,"agent_percentage_bp":750,"agent_percentage_threshold_pence":150000}}}}}"#
+);
 
 #[test]
 fn year_settings_set_v1_encodes_to_the_golden_text_and_decodes_back() {
     let event = first();
     let encoded = CouncilYear::encode_event(&event);
     let text = serde_json::to_string(&encoded).expect("encodes");
-    assert_eq!(text, GOLDEN_SETTINGS_SET_V1);
-    let parsed: EncodedEvent = serde_json::from_str(GOLDEN_SETTINGS_SET_V1).expect("golden text parses");
+    assert_eq!(text, GOLDEN_SETTINGS_SET_V1_WITH_TIMETABLE);
+    let parsed: EncodedEvent = serde_json::from_str(GOLDEN_SETTINGS_SET_V1_WITH_TIMETABLE).expect("golden parses");
     assert_eq!(CouncilYear::decode_event(&parsed).ok(), Some(event));
+}
+
+#[test]
+fn settings_recorded_before_the_timetable_decode_to_the_english_defaults_then_in_code() {
+    let parsed: EncodedEvent = serde_json::from_str(GOLDEN_SETTINGS_SET_V1).expect("golden text parses");
+    let decoded = CouncilYear::decode_event(&parsed).expect("older text decodes");
+    assert_eq!(
+        decoded.settings.policy.recovery,
+        RecoveryPolicy::council_tax(Pence::new(7_000), Pence::new(3_000))
+    );
+    assert_eq!(decoded, first());
+}
+
+#[test]
+fn a_council_s_own_timetable_and_fee_scale_round_trip() {
+    let mut event = amended();
+    event.settings.policy.recovery.reminders_per_year = 1;
+    event.settings.policy.recovery.final_notice_days = 14;
+    event.settings.policy.recovery.agent_fees.enforcement = Pence::new(26_000);
+    let encoded = CouncilYear::encode_event(&event);
+    assert_eq!(CouncilYear::decode_event(&encoded).ok(), Some(event));
 }
 
 #[test]

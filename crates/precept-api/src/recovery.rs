@@ -1,0 +1,317 @@
+//! The `precept.v1.CouncilTaxRecovery` service: the daily recovery run, officers' actions,
+//! holds, and the recovery read model's queries (REFERENCE §1.10).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use precept_app::council_tax::{RecoveryProgress, RecoveryReads, RecoveryRun, StepQuery, StepSelection, Stores};
+use precept_app::{AccountDirectory, CommandOutcome, CouncilTaxService, ServiceError};
+use precept_domain::account::HoldLifted;
+use precept_domain::recovery::Hold;
+use precept_domain::{AccountId, CouncilCode};
+use tokio::sync::watch;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use crate::common::{account_target, answer, command_meta, id, optional_date, receipt, required_year, stream_progress};
+use crate::proto::council_tax_recovery_server::CouncilTaxRecovery;
+use crate::proto::{self, CommitReceipt, RecoveryRunProgress};
+use crate::recovery_convert::{self as convert, action_from, hold_reason, page_after, page_size};
+use crate::status;
+use crate::validate::Violations;
+
+/// The recovery service.
+pub struct CouncilTaxRecoveryApi<S: Stores, D, R> {
+    app: Arc<CouncilTaxService<S>>,
+    directory: Arc<D>,
+    reads: Arc<R>,
+    councils: Arc<HashSet<CouncilCode>>,
+    /// Accounts examined at once by a run.
+    pub run_concurrency: usize,
+}
+
+impl<S: Stores, D, R> CouncilTaxRecoveryApi<S, D, R> {
+    /// A service for the partnership's `councils`.
+    pub fn new(
+        app: Arc<CouncilTaxService<S>>,
+        directory: Arc<D>,
+        reads: Arc<R>,
+        councils: Arc<HashSet<CouncilCode>>,
+    ) -> Self {
+        CouncilTaxRecoveryApi {
+            app,
+            directory,
+            reads,
+            councils,
+            // As the billing run: most accounts take no step, so a run is mostly reads of
+            // cached state, and a deep pipeline keeps the steps that do append flowing.
+            run_concurrency: 1_024,
+        }
+    }
+}
+
+fn reply(outcome: Result<CommandOutcome, ServiceError>) -> Result<Response<CommitReceipt>, Status> {
+    let outcome = outcome.map_err(status::service)?;
+    Ok(answer(receipt(&outcome), &outcome))
+}
+
+const UNREACHABLE: &str = "every None above recorded a violation, so finish() returned early";
+
+impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecoveryApi<S, D, R> {
+    async fn steps(&self, query: StepQuery) -> Result<Response<proto::RecoveryStepPage>, Status> {
+        let size = query.limit;
+        let query = StepQuery {
+            limit: size + 1,
+            ..query
+        };
+        let steps = self.reads.steps(&query).await.map_err(status::query_error)?;
+        Ok(Response::new(convert::step_page(steps, size)))
+    }
+}
+
+#[tonic::async_trait]
+impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for CouncilTaxRecoveryApi<S, D, R> {
+    type RunRecoveryStream = ReceiverStream<Result<RecoveryRunProgress, Status>>;
+
+    async fn run_recovery(
+        &self,
+        request: Request<proto::RunRecoveryRequest>,
+    ) -> Result<Response<Self::RunRecoveryStream>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let meta = command_meta(&mut v, &request, "RunRecovery", &body.request_id, &body.correlation_id);
+        let council = v.council("council", &body.council, &self.councils);
+        let date = v.date("run_date", &body.run_date);
+        let hearing = optional_date(&mut v, "hearing", &body.hearing);
+        if let (Some(date), Some(Some(hearing))) = (date, hearing)
+            && hearing <= date
+        {
+            v.add("hearing", "must be after run_date");
+        }
+        v.finish()?;
+        let (Some(meta), Some(council), Some(date), Some(hearing)) = (meta, council, date, hearing) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        let run = RecoveryRun {
+            council,
+            date,
+            hearing,
+            meta,
+            concurrency: self.run_concurrency,
+            page_size: 2_000,
+        };
+        let (app, directory) = (Arc::clone(&self.app), Arc::clone(&self.directory));
+        let (progress, updates) = watch::channel(RecoveryProgress::default());
+        let running = async move { app.run_recovery(&run, directory.as_ref(), &progress).await };
+        Ok(Response::new(stream_progress(
+            updates,
+            running,
+            convert::progress_to,
+            |progress| progress.finished,
+        )))
+    }
+
+    async fn take_recovery_action(
+        &self,
+        request: Request<proto::RecoveryActionRequest>,
+    ) -> Result<Response<CommitReceipt>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let (meta, council, account) = account_target(
+            &mut v,
+            &request,
+            ("TakeRecoveryAction", &self.councils),
+            (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
+        );
+        let year = required_year(&mut v, "year", &body.year);
+        let action = action_from(&mut v, body.action.as_ref());
+        v.finish()?;
+        let (Some(meta), Some(council), Some(account), Some(year), Some(action)) =
+            (meta, council, account, year, action)
+        else {
+            unreachable!("{UNREACHABLE}");
+        };
+        reply(self.app.recovery_action(&council, &account, year, action, &meta).await)
+    }
+
+    async fn place_hold(&self, request: Request<proto::PlaceHoldRequest>) -> Result<Response<CommitReceipt>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let (meta, council, account) = account_target(
+            &mut v,
+            &request,
+            ("PlaceHold", &self.councils),
+            (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
+        );
+        let reason = hold_reason(&mut v, body.reason);
+        let from = v.date("from", &body.from);
+        v.finish()?;
+        let (Some(meta), Some(council), Some(account), Some(reason), Some(from)) =
+            (meta, council, account, reason, from)
+        else {
+            unreachable!("{UNREACHABLE}");
+        };
+        reply(
+            self.app
+                .place_hold(&council, &account, Hold { reason, from }, &meta)
+                .await,
+        )
+    }
+
+    async fn lift_hold(&self, request: Request<proto::LiftHoldRequest>) -> Result<Response<CommitReceipt>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let (meta, council, account) = account_target(
+            &mut v,
+            &request,
+            ("LiftHold", &self.councils),
+            (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
+        );
+        let reason = hold_reason(&mut v, body.reason);
+        let on = v.date("on", &body.on);
+        v.finish()?;
+        let (Some(meta), Some(council), Some(account), Some(reason), Some(on)) = (meta, council, account, reason, on)
+        else {
+            unreachable!("{UNREACHABLE}");
+        };
+        reply(
+            self.app
+                .lift_hold(&council, &account, HoldLifted { reason, on }, &meta)
+                .await,
+        )
+    }
+
+    async fn get_caseload(
+        &self,
+        request: Request<proto::GetCaseloadRequest>,
+    ) -> Result<Response<proto::Caseload>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let council = v.council("council", &body.council, &self.councils);
+        let year = required_year(&mut v, "year", &body.year);
+        v.finish()?;
+        let (Some(council), Some(year)) = (council, year) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        let caseload = self
+            .reads
+            .caseload(&council, year, body.min_sequence)
+            .await
+            .map_err(status::query_error)?;
+        Ok(Response::new(proto::Caseload {
+            council: council.to_string(),
+            year: year.to_string(),
+            stages: caseload.stages.into_iter().map(convert::totals_to).collect(),
+            remedies: caseload.remedies.into_iter().map(convert::totals_to).collect(),
+            on_hold: caseload.on_hold,
+            arrangements: caseload.arrangements,
+        }))
+    }
+
+    async fn list_notices(
+        &self,
+        request: Request<proto::ListNoticesRequest>,
+    ) -> Result<Response<proto::RecoveryStepPage>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let council = v.council("council", &body.council, &self.councils);
+        let on = v.date("on", &body.on);
+        let limit = page_size(&mut v, body.page_size);
+        let after = page_after(&mut v, &body.page_token);
+        v.finish()?;
+        let (Some(council), Some(on), Some(after)) = (council, on, after) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        self.steps(StepQuery {
+            council,
+            selection: StepSelection::Notices { on },
+            after,
+            limit,
+            min_sequence: body.min_sequence,
+        })
+        .await
+    }
+
+    async fn get_summons_list(
+        &self,
+        request: Request<proto::GetSummonsListRequest>,
+    ) -> Result<Response<proto::RecoveryStepPage>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let council = v.council("council", &body.council, &self.councils);
+        let hearing = v.date("hearing", &body.hearing);
+        let limit = page_size(&mut v, body.page_size);
+        let after = page_after(&mut v, &body.page_token);
+        v.finish()?;
+        let (Some(council), Some(hearing), Some(after)) = (council, hearing, after) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        self.steps(StepQuery {
+            council,
+            selection: StepSelection::Summonses { hearing },
+            after,
+            limit,
+            min_sequence: body.min_sequence,
+        })
+        .await
+    }
+
+    async fn get_agent_referrals(
+        &self,
+        request: Request<proto::GetAgentReferralsRequest>,
+    ) -> Result<Response<proto::RecoveryStepPage>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let council = v.council("council", &body.council, &self.councils);
+        let from = v.date("from", &body.from);
+        let to = v.date("to", &body.to);
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            v.add("to", "must not be before from");
+        }
+        let firm = if body.firm.is_empty() {
+            Some(None)
+        } else {
+            v.check("firm", precept_domain::council_year::ShortCode::parse(&body.firm))
+                .map(|firm| Some(firm.as_str().to_owned()))
+        };
+        let limit = page_size(&mut v, body.page_size);
+        let after = page_after(&mut v, &body.page_token);
+        v.finish()?;
+        let (Some(council), Some(from), Some(to), Some(firm), Some(after)) = (council, from, to, firm, after) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        self.steps(StepQuery {
+            council,
+            selection: StepSelection::Referrals { from, to, firm },
+            after,
+            limit,
+            min_sequence: body.min_sequence,
+        })
+        .await
+    }
+
+    async fn get_account_recovery(
+        &self,
+        request: Request<proto::GetAccountRecoveryRequest>,
+    ) -> Result<Response<proto::AccountRecovery>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let council = v.council("council", &body.council, &self.councils);
+        let account = id(&mut v, "account_id", &body.account_id, AccountId::parse);
+        v.finish()?;
+        let (Some(council), Some(account)) = (council, account) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        let (years, steps) = self
+            .reads
+            .account_recovery(&council, &account, body.min_sequence)
+            .await
+            .map_err(status::query_error)?;
+        Ok(Response::new(proto::AccountRecovery {
+            years: years.into_iter().map(convert::year_to).collect(),
+            steps: steps.into_iter().map(convert::step_to).collect(),
+        }))
+    }
+}
