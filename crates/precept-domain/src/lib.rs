@@ -20,6 +20,8 @@
 //! - [`charge`]: the charge for a year, by day, with its breakdown.
 //! - [`instalments`]: instalment plans for demand notices.
 //! - [`account`]: the Council Tax account aggregate (`ct-account`).
+//! - [`recovery`]: the recovery stage machine per account-year (Council Tax, reused for NNDR).
+//! - [`nndr`]: business rates parameters by year and the charge with its reliefs.
 
 pub mod account;
 pub mod aggregate;
@@ -29,6 +31,7 @@ pub mod council_year;
 pub mod ids;
 pub mod instalments;
 pub mod money;
+pub mod nndr;
 pub mod property;
 pub mod recovery;
 

@@ -1,0 +1,198 @@
+//! The national figures for a business rates year (REFERENCE §2.2, §2.4-2.7), as parameters:
+//! `NndrYear::england` gives the published ones for 2023/24 to 2026/27; a council or a later
+//! year can set its own (several are marked unconfirmed in REFERENCE §8).
+
+use crate::calendar::FinancialYear;
+use crate::money::Pence;
+
+/// A multiplier in tenths of a penny per pound of rateable value (55.5p = 555): every
+/// published multiplier has one decimal place, so charges stay exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Multiplier(pub u32);
+
+/// Which multiplier applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MultiplierKind {
+    /// Small business (RV below the threshold).
+    SmallBusiness,
+    /// Standard.
+    Standard,
+    /// 2026/27: small business, qualifying retail, hospitality or leisure use.
+    SmallBusinessRhl,
+    /// 2026/27: standard, qualifying retail, hospitality or leisure use.
+    StandardRhl,
+    /// 2026/27: every property with RV at or above the high-value threshold.
+    HighValue,
+}
+
+/// The year's multipliers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Multipliers {
+    /// Standard and small business (to 2025/26).
+    Two {
+        /// Standard.
+        standard: Multiplier,
+        /// Small business.
+        small_business: Multiplier,
+        /// RV (whole pounds) below which the small business multiplier applies (£51,000).
+        small_below: u32,
+    },
+    /// The 2026/27 regime (REFERENCE §2.2): RHL rates 5p below, high value above standard.
+    Five {
+        /// Small business, RHL use.
+        small_business_rhl: Multiplier,
+        /// Small business.
+        small_business: Multiplier,
+        /// Standard, RHL use.
+        standard_rhl: Multiplier,
+        /// Standard.
+        standard: Multiplier,
+        /// High value, whatever the use.
+        high_value: Multiplier,
+        /// RV below which the small business rates apply (£51,000).
+        small_below: u32,
+        /// RV from which the high-value rate applies (£500,000).
+        high_value_from: u32,
+    },
+}
+
+impl Multipliers {
+    /// The multiplier for a property. RHL rates need the qualifying use and occupation
+    /// (they do not apply to unoccupied property, REFERENCE §2.2).
+    pub fn applicable(&self, rateable_value: u32, rhl_use: bool, occupied: bool) -> (MultiplierKind, Multiplier) {
+        match *self {
+            Multipliers::Two {
+                standard,
+                small_business,
+                small_below,
+            } => {
+                if rateable_value < small_below {
+                    (MultiplierKind::SmallBusiness, small_business)
+                } else {
+                    (MultiplierKind::Standard, standard)
+                }
+            }
+            Multipliers::Five {
+                small_business_rhl,
+                small_business,
+                standard_rhl,
+                standard,
+                high_value,
+                small_below,
+                high_value_from,
+            } => {
+                let rhl = rhl_use && occupied;
+                match (rateable_value, rhl) {
+                    (rv, _) if rv >= high_value_from => (MultiplierKind::HighValue, high_value),
+                    (rv, true) if rv < small_below => (MultiplierKind::SmallBusinessRhl, small_business_rhl),
+                    (rv, false) if rv < small_below => (MultiplierKind::SmallBusiness, small_business),
+                    (_, true) => (MultiplierKind::StandardRhl, standard_rhl),
+                    (_, false) => (MultiplierKind::Standard, standard),
+                }
+            }
+        }
+    }
+}
+
+/// Small business rate relief's taper (REFERENCE §2.4): 100% up to `full_up_to`, falling
+/// in a straight line to nothing at `zero_from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SbrrTaper {
+    /// RV (whole pounds) up to which relief is 100% (£12,000).
+    pub full_up_to: u32,
+    /// RV from which there is no relief (£15,000).
+    pub zero_from: u32,
+}
+
+/// Empty property relief (REFERENCE §2.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmptyRelief {
+    /// Months free from the day a property became empty (3).
+    pub months: u32,
+    /// Months free for qualifying industrial premises (6).
+    pub industrial_months: u32,
+    /// RV (whole pounds) below which an empty property is exempt indefinitely (£2,900).
+    pub exempt_below: u32,
+}
+
+/// Retail, hospitality and leisure relief (REFERENCE §2.7), to 2025/26.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RhlRelief {
+    /// Relief, basis points of the charge after mandatory reliefs (2025/26: 4000).
+    pub relief_bp: u32,
+    /// Cash cap per business across its group (£110,000).
+    pub cash_cap: Pence,
+}
+
+/// Everything national that decides a year's charges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NndrYear {
+    /// The year.
+    pub year: FinancialYear,
+    /// Multipliers.
+    pub multipliers: Multipliers,
+    /// SBRR taper.
+    pub sbrr: SbrrTaper,
+    /// Mandatory charitable (and CASC) relief, basis points (8000).
+    pub charity_mandatory_bp: u32,
+    /// Empty property relief.
+    pub empty: EmptyRelief,
+    /// RHL relief, in the years it exists.
+    pub rhl: Option<RhlRelief>,
+}
+
+const fn p(tenths: u32) -> Multiplier {
+    Multiplier(tenths)
+}
+
+impl NndrYear {
+    /// The published figures for England, 2023/24 to 2026/27 (REFERENCE §2.2-2.7); `None` for
+    /// other years. The 2023/24 RHL figures are unconfirmed in REFERENCE and given here as the
+    /// 2024/25 ones; set them explicitly where it matters.
+    pub fn england(year: FinancialYear) -> Option<Self> {
+        let two = |standard, small_business| Multipliers::Two {
+            standard: p(standard),
+            small_business: p(small_business),
+            small_below: 51_000,
+        };
+        let rhl = |relief_bp| {
+            Some(RhlRelief {
+                relief_bp,
+                cash_cap: Pence::new(11_000_000),
+            })
+        };
+        let (multipliers, rhl) = match year.start_year() {
+            2023 => (two(512, 499), rhl(7_500)),
+            2024 => (two(546, 499), rhl(7_500)),
+            2025 => (two(555, 499), rhl(4_000)),
+            2026 => (
+                Multipliers::Five {
+                    small_business_rhl: p(382),
+                    small_business: p(432),
+                    standard_rhl: p(430),
+                    standard: p(480),
+                    high_value: p(508),
+                    small_below: 51_000,
+                    high_value_from: 500_000,
+                },
+                None,
+            ),
+            _ => return None,
+        };
+        Some(NndrYear {
+            year,
+            multipliers,
+            sbrr: SbrrTaper {
+                full_up_to: 12_000,
+                zero_from: 15_000,
+            },
+            charity_mandatory_bp: 8_000,
+            empty: EmptyRelief {
+                months: 3,
+                industrial_months: 6,
+                exempt_below: 2_900,
+            },
+            rhl,
+        })
+    }
+}
