@@ -343,8 +343,8 @@ async fn recovery_through_grpc(database: TestDatabase) {
         .await
         .expect("lift")
         .into_inner();
-    run(&mut client, "run-0602", "2025-06-02", "").await;
-    let recovery = account_recovery(&mut client, 5, lifted.sequence).await;
+    let resumed = run(&mut client, "run-0602", "2025-06-02", "").await;
+    let recovery = account_recovery(&mut client, 5, resumed.last_sequence.max(lifted.sequence)).await;
     let kinds: Vec<&str> = recovery.steps.iter().map(|step| step.kind.as_str()).collect();
     assert_eq!(kinds.first(), Some(&"reminder_issued"));
     assert!(kinds.len() > 1, "a step after the hold was lifted: {kinds:?}");
@@ -520,6 +520,17 @@ async fn bad_input_is_refused(client: &mut CouncilTaxRecoveryClient<Channel>, wr
         })
         .await
         .expect_err("hearing before the run");
+    assert_eq!(bad_fields(&status), ["hearing"]);
+    let status = client
+        .run_recovery(RunRecoveryRequest {
+            request_id: "bad-run-soon".into(),
+            council: "swale".into(),
+            run_date: "2025-05-20".into(),
+            hearing: "2025-05-30".into(),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect_err("a hearing 10 days away is too soon for a summons");
     assert_eq!(bad_fields(&status), ["hearing"]);
     let status = client
         .place_hold(PlaceHoldRequest {

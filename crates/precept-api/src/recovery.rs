@@ -92,6 +92,20 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         let (Some(meta), Some(council), Some(date), Some(hearing)) = (meta, council, date, hearing) else {
             unreachable!("{UNREACHABLE}");
         };
+        // Checked here too, before the stream starts, so a caller gets the field error at once.
+        if let Some(hearing) = hearing {
+            let policy = self
+                .app
+                .recovery_policy(&council, date)
+                .await
+                .map_err(status::service)?;
+            let earliest = date
+                .checked_add_days(chrono::Days::new(u64::from(policy.summons_notice_days)))
+                .unwrap_or(chrono::NaiveDate::MAX);
+            if hearing < earliest {
+                return Err(status::service(ServiceError::HearingTooSoon { earliest }));
+            }
+        }
         let run = RecoveryRun {
             council,
             date,

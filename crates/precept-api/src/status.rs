@@ -38,6 +38,7 @@ pub fn service(error: ServiceError) -> Status {
         ServiceError::Property(error) => command(error, property_rejection),
         ServiceError::PropertyNotRegistered(_) => field_status(Code::FailedPrecondition, "uprn", error.to_string()),
         ServiceError::YearNotSetUp(_) => field_status(Code::FailedPrecondition, "year", error.to_string()),
+        ServiceError::HearingTooSoon { .. } => field_status(Code::InvalidArgument, "hearing", error.to_string()),
         ServiceError::Query(error) => query_error(error),
     }
 }

@@ -26,6 +26,12 @@ pub enum ServiceError {
     /// The council has no settings for the year.
     #[error("council tax settings for {0} are not set up")]
     YearNotSetUp(FinancialYear),
+    /// The hearing given to a recovery run is too soon for a summons.
+    #[error("the hearing must be on or after {earliest} (the council's summons notice)")]
+    HearingTooSoon {
+        /// The earliest hearing a summons issued on the run date can name.
+        earliest: chrono::NaiveDate,
+    },
     /// A read model query failed.
     #[error(transparent)]
     Query(#[from] QueryError),

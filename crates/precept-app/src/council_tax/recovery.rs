@@ -88,6 +88,14 @@ impl<S: Stores> CouncilTaxService<S> {
         progress: &watch::Sender<RecoveryProgress>,
     ) -> Result<RecoveryProgress, ServiceError> {
         let policy = self.recovery_policy(&run.council, run.date).await?;
+        // A hearing too soon would silently issue no summons (REFERENCE §1.10: 14 days' notice).
+        let earliest = run
+            .date
+            .checked_add_days(chrono::Days::new(u64::from(policy.summons_notice_days)))
+            .unwrap_or(NaiveDate::MAX);
+        if run.hearing.is_some_and(|hearing| hearing < earliest) {
+            return Err(ServiceError::HearingTooSoon { earliest });
+        }
         directory.catch_up(&run.council).await?;
         let size = run.page_size.max(1);
         let mut counts = RecoveryProgress::default();
@@ -104,6 +112,11 @@ impl<S: Stores> CouncilTaxService<S> {
                     Ok(outcome) if !outcome.replayed && outcome.commit.event_count > 0 => {
                         counts.stepped += 1;
                         counts.steps += u64::from(outcome.commit.event_count);
+                        counts.last_sequence = counts.last_sequence.max(outcome.commit.sequence);
+                    }
+                    // A replay of this run's own earlier step: nothing new, but its commit is
+                    // still one a caller re-issuing the run should be able to wait for.
+                    Ok(outcome) if outcome.commit.event_count > 0 => {
                         counts.last_sequence = counts.last_sequence.max(outcome.commit.sequence);
                     }
                     Ok(_) => {}

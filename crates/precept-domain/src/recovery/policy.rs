@@ -120,7 +120,13 @@ impl RecoveryPolicy {
         let days = [
             ("reminder_after_days", self.reminder_after_days, 1, 90),
             ("reminder_pay_days", self.reminder_pay_days, 7, 60),
-            ("balance_due_days", self.balance_due_days, self.reminder_pay_days, 90),
+            // reg 23(3): the days to pay and a further 7.
+            (
+                "balance_due_days",
+                self.balance_due_days,
+                self.reminder_pay_days + 7,
+                90,
+            ),
             ("reminders_per_year", self.reminders_per_year, 1, 2),
             ("final_notice_days", self.final_notice_days, 7, 60),
             ("summons_notice_days", self.summons_notice_days, 14, 90),

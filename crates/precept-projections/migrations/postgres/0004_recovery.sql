@@ -44,3 +44,12 @@ CREATE TABLE ct_recovery_steps (
 CREATE INDEX ct_recovery_steps_by_date ON ct_recovery_steps (council, step_date, kind);
 CREATE INDEX ct_recovery_steps_by_hearing ON ct_recovery_steps (council, hearing);
 CREATE INDEX ct_recovery_steps_by_account ON ct_recovery_steps (council, account_id);
+
+-- Recovery events were recorded before these tables existed, and the ct-billing projector's
+-- checkpoint is past them: empty its tables and checkpoint so it folds every council's stream
+-- again, recovery included (read models are disposable; the streams are the truth).
+DELETE FROM ct_accounts;
+DELETE FROM ct_account_years;
+DELETE FROM ct_statement_lines;
+DELETE FROM ct_properties;
+DELETE FROM projector_checkpoints WHERE projector = 'ct-billing';

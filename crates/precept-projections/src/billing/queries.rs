@@ -225,11 +225,15 @@ macro_rules! backend {
                 (council, first, last, after, limit): (&str, &str, &str, &str, i64),
                 owing: bool,
             ) -> Result<Vec<String>, sqlx::Error> {
-                // Owing accounts are few beside the liable ones: the extra test is on the row
-                // the liability test already read.
+                // Beyond the liable accounts: any still owing, and any whose recovery is still
+                // open (a summons or order to close once paid, an arrangement to see kept), so a
+                // taxpayer who moved out and then paid is still seen. Both are few.
                 let sql = if owing {
                     "SELECT account_id FROM ct_accounts WHERE council = $1 AND ((liability_start <= $2 \
-                     AND (liability_end IS NULL OR liability_end >= $3)) OR balance_owed_pence > 0) \
+                     AND (liability_end IS NULL OR liability_end >= $3)) OR balance_owed_pence > 0 \
+                     OR EXISTS (SELECT 1 FROM ct_recovery_years y WHERE y.council = ct_accounts.council \
+                     AND y.account_id = ct_accounts.account_id \
+                     AND (y.stage NOT IN ('none', 'instalments_resumed', 'cleared') OR y.arrangement <> 0))) \
                      AND account_id > $4 ORDER BY account_id LIMIT $5"
                 } else {
                     "SELECT account_id FROM ct_accounts WHERE council = $1 AND liability_start <= $2 \
