@@ -5,6 +5,7 @@ use futures::StreamExt;
 use precept_api::proto::{OpenAccountRequest, PaymentMethod, PostPaymentRequest, RegisterPropertyRequest};
 use precept_eventstore::codec::{CommitEnvelopeV1, decode_commit};
 use precept_testkit::TestApp;
+use tonic_types::StatusExt;
 use uuid::Uuid;
 
 /// The property `open_request` opens accounts at (UPRN 100062557744); accounts open only at a
@@ -82,4 +83,16 @@ pub async fn commits(client: &async_nats::Client, council: &str) -> Vec<(u64, Co
         }
     }
     commits
+}
+
+/// The fields an `INVALID_ARGUMENT` status names, in order (asserting the code).
+pub fn bad_fields(status: &tonic::Status) -> Vec<String> {
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    status
+        .get_details_bad_request()
+        .expect("bad request details")
+        .field_violations
+        .into_iter()
+        .map(|v| v.field)
+        .collect()
 }

@@ -12,9 +12,7 @@ use precept_app::AccountDirectory;
 use precept_app::council_tax::{
     BillingRun, ListedStep, RecoveryProgress, RecoveryReads, RecoveryRun, RunProgress, StepQuery, StepSelection,
 };
-use precept_app::{
-    Actor, CouncilTaxService, FeedSource, Fingerprint, HandlerConfig, RequestId, RequestMeta, SystemClock,
-};
+use precept_app::{CouncilTaxService, FeedSource, HandlerConfig, RequestMeta, SystemClock};
 use precept_domain::account::{OpenAccount, PaymentMethod, PaymentReference, PostPayment};
 use precept_domain::council_year::{
     Band, LocalPolicy, Preceptor, PreceptorKind, SetYearSettings, ShortCode, YearSettings,
@@ -37,13 +35,7 @@ fn d(text: &str) -> NaiveDate {
 }
 
 fn meta(request: String) -> RequestMeta {
-    RequestMeta {
-        request_id: RequestId::parse(&request).expect("valid request id"),
-        correlation_id: Uuid::new_v4(),
-        causation_id: None,
-        actor: Actor::parse("recovery-test").expect("valid actor"),
-        fingerprint: Fingerprint(request),
-    }
+    precept_testkit::request_meta(&request)
 }
 
 /// How an account pays: five patterns, one per account index modulo 5.

@@ -17,9 +17,8 @@ use precept_api::proto::{
 };
 use precept_testkit::{TestApp, TestDatabase, TestNats, council, spawn_app};
 use tonic::transport::Channel;
-use tonic_types::StatusExt;
 
-use crate::helpers::payment_request;
+use crate::helpers::{bad_fields, payment_request};
 
 const ACCOUNTS: usize = 6;
 /// Band D £2,000 at band D: ten instalments of £200 from 1 April.
@@ -79,12 +78,6 @@ fn settings(recovery: RecoveryTimetable) -> YearSettings {
             recovery: Some(recovery),
         }),
     }
-}
-
-fn bad_fields(status: &tonic::Status) -> Vec<String> {
-    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
-    let details = status.get_details_bad_request().expect("bad request details");
-    details.field_violations.into_iter().map(|v| v.field).collect()
 }
 
 async fn set_up(app: &TestApp) {

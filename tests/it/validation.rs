@@ -4,18 +4,7 @@ use precept_api::proto::{OpenAccountRequest, PostPaymentRequest};
 use precept_testkit::{TestDatabase, TestNats, council, spawn_app};
 use tonic_types::StatusExt;
 
-use crate::helpers::{commits, open_request, payment_request, register_test_property};
-
-fn bad_fields(status: &tonic::Status) -> Vec<String> {
-    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
-    status
-        .get_details_bad_request()
-        .expect("bad request details")
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect()
-}
+use crate::helpers::{bad_fields, commits, open_request, payment_request, register_test_property};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_refused_field_by_field_and_nothing_is_written() {

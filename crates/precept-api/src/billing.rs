@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use precept_app::council_tax::{BillingReads, BillingRun, ListFilter, RunProgress, Stores};
-use precept_app::{AccountDirectory, CommandOutcome, CouncilTaxService, RequestMeta, ServiceError};
+use precept_app::{AccountDirectory, CouncilTaxService, RequestMeta, ServiceError};
 use precept_domain::account::{
     AccountCommand, CarryForwardCredit, CircumstanceChange, RefundCredit, ReversalReason, ReversePayment,
 };
@@ -15,7 +15,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::billing_reads;
-use crate::common::{account_target, answer, command_meta, id, optional_date, receipt, required_year, stream_progress};
+use crate::common::{account_target, command_meta, id, optional_date, reply, required_year, stream_progress};
 use crate::council_tax::plan;
 use crate::proto::change_circumstances_request::Change;
 use crate::proto::council_tax_billing_server::CouncilTaxBilling;
@@ -53,13 +53,6 @@ impl<S: Stores, D, R> CouncilTaxBillingApi<S, D, R> {
     }
 }
 
-/// Where a command goes and who asked.
-struct Target {
-    council: CouncilCode,
-    account: AccountId,
-    meta: RequestMeta,
-}
-
 fn progress_message(progress: &RunProgress) -> BillingRunProgress {
     BillingRunProgress {
         examined: progress.examined,
@@ -78,24 +71,15 @@ fn progress_message(progress: &RunProgress) -> BillingRunProgress {
     }
 }
 
-impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBillingApi<S, D, R> {
+impl<S: Stores, D, R> CouncilTaxBillingApi<S, D, R> {
+    /// Runs an account command that needs nothing but the account.
     async fn account_command(
         &self,
-        target: Target,
+        (council, account, meta): (CouncilCode, AccountId, RequestMeta),
         command: AccountCommand,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let outcome = self
-            .app
-            .accounts()
-            .execute(&target.council, &target.account, command, &target.meta)
-            .await
-            .map_err(status::account_command)?;
-        Ok(answer(receipt(&outcome), &outcome))
-    }
-
-    fn reply(outcome: Result<CommandOutcome, ServiceError>) -> Result<Response<CommitReceipt>, Status> {
-        let outcome = outcome.map_err(status::service)?;
-        Ok(answer(receipt(&outcome), &outcome))
+        let outcome = self.app.accounts().execute(&council, &account, command, &meta).await;
+        reply(outcome.map_err(ServiceError::from))
     }
 }
 
@@ -227,7 +211,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         else {
             unreachable!("every None above recorded a violation, so finish() returned early");
         };
-        Self::reply(self.app.issue_bill(&council, &account, year, issue_date, &meta).await)
+        reply(self.app.issue_bill(&council, &account, year, issue_date, &meta).await)
     }
 
     async fn change_circumstances(
@@ -250,7 +234,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         else {
             unreachable!("every None above recorded a violation, so finish() returned early");
         };
-        Self::reply(
+        reply(
             self.app
                 .change_circumstances(&council, &account, change, notice_date, &meta)
                 .await,
@@ -277,7 +261,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         else {
             unreachable!("every None above recorded a violation, so finish() returned early");
         };
-        Self::reply(self.app.change_plan(&council, &account, plan, notice_date, &meta).await)
+        reply(self.app.change_plan(&council, &account, plan, notice_date, &meta).await)
     }
 
     async fn reverse_payment(
@@ -314,7 +298,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
             reason,
             reversed_on,
         });
-        self.account_command(Target { council, account, meta }, command).await
+        self.account_command((council, account, meta), command).await
     }
 
     async fn refund_credit(
@@ -345,7 +329,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
             amount_pence: Pence::new(body.amount_pence),
             refunded_on,
         });
-        self.account_command(Target { council, account, meta }, command).await
+        self.account_command((council, account, meta), command).await
     }
 
     async fn carry_forward_credit(
@@ -375,7 +359,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
             amount_pence: Pence::new(body.amount_pence),
             on,
         });
-        self.account_command(Target { council, account, meta }, command).await
+        self.account_command((council, account, meta), command).await
     }
 
     async fn get_account_summary(
@@ -431,11 +415,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         let mut v = Violations::default();
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
-        let year = if body.year.is_empty() {
-            Some(None)
-        } else {
-            required_year(&mut v, "year", &body.year).map(Some)
-        };
+        let year = crate::council_tax::optional_year(&mut v, "year", &body.year);
         let in_arrears_on = optional_date(&mut v, "in_arrears_on", &body.in_arrears_on);
         let band = if body.band.is_empty() {
             Some(None)

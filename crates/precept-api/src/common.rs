@@ -64,6 +64,14 @@ pub(crate) fn answer<T>(message: T, outcome: &CommandOutcome) -> Response<T> {
     response
 }
 
+/// A command's answer: its receipt, or the status its failure maps to.
+pub(crate) fn reply(
+    outcome: Result<CommandOutcome, precept_app::ServiceError>,
+) -> Result<Response<CommitReceipt>, tonic::Status> {
+    let outcome = outcome.map_err(crate::status::service)?;
+    Ok(answer(receipt(&outcome), &outcome))
+}
+
 /// Parses the metadata fields every command carries.
 pub(crate) fn parse_meta(
     violations: &mut Violations,

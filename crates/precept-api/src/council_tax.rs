@@ -112,9 +112,7 @@ impl<S: Stores, Q> CouncilTaxAccountsApi<S, Q> {
         } else {
             v.check("account_id", AccountId::parse(&body.account_id))
         };
-        let property = v
-            .required("uprn", &body.uprn)
-            .and_then(|uprn| v.check("uprn", Uprn::parse(uprn)));
+        let property = crate::common::id(&mut v, "uprn", &body.uprn, Uprn::parse);
         let liability_start = v.date("liability_start", &body.liability_start);
         let instalment_plan = plan(&mut v, body.twelve_instalments, body.instalment_day);
         let mut parties = Vec::with_capacity(body.liable_party_ids.len());

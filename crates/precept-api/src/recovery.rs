@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use precept_app::council_tax::{RecoveryProgress, RecoveryReads, RecoveryRun, StepQuery, StepSelection, Stores};
-use precept_app::{AccountDirectory, CommandOutcome, CouncilTaxService, ServiceError};
+use precept_app::{AccountDirectory, CouncilTaxService};
 use precept_domain::account::HoldLifted;
 use precept_domain::recovery::Hold;
 use precept_domain::{AccountId, CouncilCode};
@@ -13,7 +13,7 @@ use tokio::sync::watch;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use crate::common::{account_target, answer, command_meta, id, optional_date, receipt, required_year, stream_progress};
+use crate::common::{account_target, command_meta, id, optional_date, reply, required_year, stream_progress};
 use crate::proto::council_tax_recovery_server::CouncilTaxRecovery;
 use crate::proto::{self, CommitReceipt, RecoveryRunProgress};
 use crate::recovery_convert::{self as convert, action_from, hold_reason, page_after, page_size};
@@ -48,11 +48,6 @@ impl<S: Stores, D, R> CouncilTaxRecoveryApi<S, D, R> {
             run_concurrency: 1_024,
         }
     }
-}
-
-fn reply(outcome: Result<CommandOutcome, ServiceError>) -> Result<Response<CommitReceipt>, Status> {
-    let outcome = outcome.map_err(status::service)?;
-    Ok(answer(receipt(&outcome), &outcome))
 }
 
 const UNREACHABLE: &str = "every None above recorded a violation, so finish() returned early";
@@ -92,20 +87,11 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         let (Some(meta), Some(council), Some(date), Some(hearing)) = (meta, council, date, hearing) else {
             unreachable!("{UNREACHABLE}");
         };
-        // Checked here too, before the stream starts, so a caller gets the field error at once.
-        if let Some(hearing) = hearing {
-            let policy = self
-                .app
-                .recovery_policy(&council, date)
-                .await
-                .map_err(status::service)?;
-            let earliest = date
-                .checked_add_days(chrono::Days::new(u64::from(policy.summons_notice_days)))
-                .unwrap_or(chrono::NaiveDate::MAX);
-            if hearing < earliest {
-                return Err(status::service(ServiceError::HearingTooSoon { earliest }));
-            }
-        }
+        // Checked before the stream starts, so a bad hearing is a field error at once.
+        self.app
+            .recovery_run_policy(&council, date, hearing)
+            .await
+            .map_err(status::service)?;
         let run = RecoveryRun {
             council,
             date,

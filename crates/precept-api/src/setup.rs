@@ -7,10 +7,10 @@ use precept_app::council_tax::Stores;
 use precept_app::{AccountDirectory, CouncilTaxService};
 use precept_domain::council_year::{SetYearSettings, ShortCode};
 use precept_domain::property::PropertyCommand;
-use precept_domain::{CouncilCode, FinancialYear, Uprn};
+use precept_domain::{CouncilCode, Uprn};
 use tonic::{Request, Response, Status};
 
-use crate::common::{answer, command_meta, receipt};
+use crate::common::{answer, command_meta, id, receipt, required_year};
 use crate::convert;
 use crate::proto::council_tax_setup_server::CouncilTaxSetup;
 use crate::proto::{
@@ -38,16 +38,6 @@ impl<S: Stores, D> CouncilTaxSetupApi<S, D> {
     }
 }
 
-fn year(v: &mut Violations, field: &str, text: &str) -> Option<FinancialYear> {
-    v.required(field, text)
-        .and_then(|text| v.check(field, text.parse::<FinancialYear>()))
-}
-
-fn uprn(v: &mut Violations, text: &str) -> Option<Uprn> {
-    v.required("uprn", text)
-        .and_then(|text| v.check("uprn", Uprn::parse(text)))
-}
-
 #[tonic::async_trait]
 impl<S: Stores, D: AccountDirectory> CouncilTaxSetup for CouncilTaxSetupApi<S, D> {
     async fn set_year_settings(
@@ -64,7 +54,7 @@ impl<S: Stores, D: AccountDirectory> CouncilTaxSetup for CouncilTaxSetupApi<S, D
             &body.correlation_id,
         );
         let council = v.council("council", &body.council, &self.councils);
-        let year = year(&mut v, "year", &body.year);
+        let year = required_year(&mut v, "year", &body.year);
         let effective_from = v.date("effective_from", &body.effective_from);
         let settings = convert::settings_from(&mut v, body.settings.as_ref());
         v.finish()?;
@@ -96,7 +86,7 @@ impl<S: Stores, D: AccountDirectory> CouncilTaxSetup for CouncilTaxSetupApi<S, D
         let mut v = Violations::default();
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
-        let year = year(&mut v, "year", &body.year);
+        let year = required_year(&mut v, "year", &body.year);
         v.finish()?;
         let (Some(council), Some(year)) = (council, year) else {
             unreachable!("every None above recorded a violation, so finish() returned early");
@@ -129,7 +119,7 @@ impl<S: Stores, D: AccountDirectory> CouncilTaxSetup for CouncilTaxSetupApi<S, D
             &body.correlation_id,
         );
         let council = v.council("council", &body.council, &self.councils);
-        let uprn = uprn(&mut v, &body.uprn);
+        let uprn = id(&mut v, "uprn", &body.uprn, Uprn::parse);
         let band = convert::band(&mut v, "band", &body.band);
         let parish_area = if body.parish_area.is_empty() {
             Some(None)
@@ -163,7 +153,7 @@ impl<S: Stores, D: AccountDirectory> CouncilTaxSetup for CouncilTaxSetupApi<S, D
         let body = request.get_ref();
         let meta = command_meta(&mut v, &request, "ChangeBand", &body.request_id, &body.correlation_id);
         let council = v.council("council", &body.council, &self.councils);
-        let uprn = uprn(&mut v, &body.uprn);
+        let uprn = id(&mut v, "uprn", &body.uprn, Uprn::parse);
         let band = convert::band(&mut v, "band", &body.band);
         let effective_from = v.date("effective_from", &body.effective_from);
         let notice_date = v.date("notice_date", &body.notice_date);

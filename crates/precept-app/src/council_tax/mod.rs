@@ -186,8 +186,8 @@ impl<S: Stores> CouncilTaxService<S> {
         issue_date: NaiveDate,
         meta: &RequestMeta,
     ) -> Result<CommandOutcome, ServiceError> {
-        let state = self.open_state(council, account).await?;
-        let context = self.context(council, state.property, [year]).await?;
+        let (property, _) = self.open_facts(council, account).await?;
+        let context = self.context(council, property, [year]).await?;
         if !context.years.contains_key(&year) {
             return Err(ServiceError::YearNotSetUp(year));
         }
@@ -211,9 +211,8 @@ impl<S: Stores> CouncilTaxService<S> {
         notice_date: NaiveDate,
         meta: &RequestMeta,
     ) -> Result<CommandOutcome, ServiceError> {
-        let state = self.open_state(council, account).await?;
-        let years: Vec<FinancialYear> = state.years.keys().copied().collect();
-        let context = self.context(council, state.property, years).await?;
+        let (property, years) = self.open_facts(council, account).await?;
+        let context = self.context(council, property, years).await?;
         let command = AccountCommand::ChangeCircumstances(ChangeCircumstances {
             change,
             notice_date,
@@ -234,11 +233,13 @@ impl<S: Stores> CouncilTaxService<S> {
         notice_date: NaiveDate,
         meta: &RequestMeta,
     ) -> Result<CommandOutcome, ServiceError> {
-        let state = self.open_state(council, account).await?;
+        let (property, billed) = self.open_facts(council, account).await?;
         let current = FinancialYear::containing(notice_date);
-        let mut years: Vec<FinancialYear> = state.years.keys().copied().filter(|y| *y >= current).collect();
-        years.push(current);
-        let context = self.context(council, state.property, years).await?;
+        let mut years: Vec<FinancialYear> = billed.into_iter().filter(|y| *y >= current).collect();
+        if !years.contains(&current) {
+            years.push(current);
+        }
+        let context = self.context(council, property, years).await?;
         let command = AccountCommand::ChangeInstalmentPlan(ChangeInstalmentPlan {
             plan,
             notice_date,
@@ -259,17 +260,23 @@ impl<S: Stores> CouncilTaxService<S> {
         Ok(self.accounts.state(council, account).await?)
     }
 
-    async fn open_state(
+    /// The property and billed years of an open account, read in place (no copy of the state).
+    async fn open_facts(
         &self,
         council: &CouncilCode,
         account: &AccountId,
-    ) -> Result<Box<precept_domain::account::OpenAccountState>, ServiceError> {
-        match self.accounts.state(council, account).await? {
-            AccountState::Open(open) => Ok(open),
-            AccountState::NotOpened => Err(ServiceError::Account(crate::error::CommandError::Rejected(
-                precept_domain::account::AccountError::AccountNotOpen,
-            ))),
-        }
+    ) -> Result<(Uprn, Vec<FinancialYear>), ServiceError> {
+        let facts = self
+            .accounts
+            .inspect(council, account, |state| {
+                state
+                    .as_open()
+                    .map(|open| (open.property, open.years.keys().copied().collect()))
+            })
+            .await?;
+        facts.ok_or(ServiceError::Account(crate::error::CommandError::Rejected(
+            precept_domain::account::AccountError::AccountNotOpen,
+        )))
     }
 }
 

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use precept_domain::account::{AccountCommand, HoldLifted, RunRecovery, YearAction};
+use precept_domain::council_year::CouncilYearId;
 use precept_domain::recovery::{Hold, RecoveryAction, RecoveryPolicy};
 use precept_domain::{AccountId, CouncilCode, FinancialYear};
 use tokio::sync::watch;
@@ -68,12 +69,36 @@ impl<S: Stores> CouncilTaxService<S> {
         date: NaiveDate,
     ) -> Result<Arc<RecoveryPolicy>, ServiceError> {
         let year = FinancialYear::containing(date);
-        let history = self.year_history(council, year).await?;
-        let settings = history
-            .on(date)
-            .or_else(|| history.latest())
-            .ok_or(ServiceError::YearNotSetUp(year))?;
-        Ok(Arc::new(settings.policy.recovery_policy()))
+        // Read in place: the policy is all a run needs from the year's history.
+        let policy = self
+            .years
+            .inspect(council, &CouncilYearId(year), |history| {
+                history
+                    .on(date)
+                    .or_else(|| history.latest())
+                    .map(|settings| settings.policy.recovery_policy())
+            })
+            .await?;
+        policy.map(Arc::new).ok_or(ServiceError::YearNotSetUp(year))
+    }
+
+    /// The policy a run on `date` uses, after checking its hearing: one too soon would
+    /// silently issue no summons (REFERENCE §1.10), so it is refused instead.
+    ///
+    /// # Errors
+    /// [`ServiceError::YearNotSetUp`]; [`ServiceError::HearingTooSoon`].
+    pub async fn recovery_run_policy(
+        &self,
+        council: &CouncilCode,
+        date: NaiveDate,
+        hearing: Option<NaiveDate>,
+    ) -> Result<Arc<RecoveryPolicy>, ServiceError> {
+        let policy = self.recovery_policy(council, date).await?;
+        let earliest = policy.earliest_hearing(date);
+        if hearing.is_some_and(|hearing| hearing < earliest) {
+            return Err(ServiceError::HearingTooSoon { earliest });
+        }
+        Ok(policy)
     }
 
     /// Runs recovery for a council on a date, publishing progress on `progress` every page.
@@ -87,15 +112,7 @@ impl<S: Stores> CouncilTaxService<S> {
         directory: &D,
         progress: &watch::Sender<RecoveryProgress>,
     ) -> Result<RecoveryProgress, ServiceError> {
-        let policy = self.recovery_policy(&run.council, run.date).await?;
-        // A hearing too soon would silently issue no summons (REFERENCE §1.10: 14 days' notice).
-        let earliest = run
-            .date
-            .checked_add_days(chrono::Days::new(u64::from(policy.summons_notice_days)))
-            .unwrap_or(NaiveDate::MAX);
-        if run.hearing.is_some_and(|hearing| hearing < earliest) {
-            return Err(ServiceError::HearingTooSoon { earliest });
-        }
+        let policy = self.recovery_run_policy(&run.council, run.date, run.hearing).await?;
         directory.catch_up(&run.council).await?;
         let size = run.page_size.max(1);
         let mut counts = RecoveryProgress::default();
@@ -109,15 +126,14 @@ impl<S: Stores> CouncilTaxService<S> {
             |(account, outcome)| {
                 counts.examined += 1;
                 match outcome {
-                    Ok(outcome) if !outcome.replayed && outcome.commit.event_count > 0 => {
-                        counts.stepped += 1;
-                        counts.steps += u64::from(outcome.commit.event_count);
-                        counts.last_sequence = counts.last_sequence.max(outcome.commit.sequence);
-                    }
-                    // A replay of this run's own earlier step: nothing new, but its commit is
-                    // still one a caller re-issuing the run should be able to wait for.
+                    // A replayed step counts for the sequence only: a caller re-issuing the run
+                    // should still be able to wait for the commit it made the first time.
                     Ok(outcome) if outcome.commit.event_count > 0 => {
                         counts.last_sequence = counts.last_sequence.max(outcome.commit.sequence);
+                        if !outcome.replayed {
+                            counts.stepped += 1;
+                            counts.steps += u64::from(outcome.commit.event_count);
+                        }
                     }
                     Ok(_) => {}
                     Err(error) => {

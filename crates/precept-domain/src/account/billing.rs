@@ -121,7 +121,7 @@ fn revisions(
         }
         let policy = policy(context, *year)?;
         let instalments = revised_notice(*year, &billed.instalments, notice_date, charge.net, None, policy);
-        let ceiling = charge.net + billed.recovery.costs - billed.recovery.written_off;
+        let ceiling = charge.net + billed.recovery.net_costs();
         if billed.paid > ceiling {
             events.push(AccountEvent::AllocationReleased(AllocationReleased {
                 year: *year,

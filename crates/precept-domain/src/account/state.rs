@@ -55,7 +55,7 @@ pub struct YearAccount {
 impl YearAccount {
     /// Charge and recovery costs not yet paid or written off.
     pub fn outstanding(&self) -> Pence {
-        self.charge.net + self.recovery.costs - self.paid - self.recovery.written_off
+        self.charge.net + self.recovery.net_costs() - self.paid
     }
 
     /// The year's debt as the recovery stage machine sees it.
@@ -325,9 +325,9 @@ impl AccountState {
                     .years
                     .get_mut(&recorded.year)
                     .ok_or(AccountError::YearNotBilled(recorded.year))?;
-                let before = year.recovery.costs - year.recovery.written_off;
+                let before = year.recovery.net_costs();
                 year.recovery.apply(&recorded.event);
-                let delta = year.recovery.costs - year.recovery.written_off - before;
+                let delta = year.recovery.net_costs() - before;
                 account.adjust_balance(delta)?;
             }
             AccountEvent::HoldPlaced(hold) => account.holds.push(*hold),

@@ -112,6 +112,12 @@ impl RecoveryPolicy {
         }
     }
 
+    /// The earliest hearing a summons issued on `issued` may name (REFERENCE §1.10: at least
+    /// the summons notice days later).
+    pub fn earliest_hearing(&self, issued: NaiveDate) -> NaiveDate {
+        after(issued, self.summons_notice_days)
+    }
+
     /// Checks each figure is in a sane range.
     ///
     /// # Errors

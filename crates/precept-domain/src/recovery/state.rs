@@ -178,6 +178,11 @@ impl YearRecovery {
         }
     }
 
+    /// What recovery adds to the year's debt: council costs less write-offs.
+    pub fn net_costs(&self) -> Pence {
+        self.costs - self.written_off
+    }
+
     /// The stage's name, as the read model and API show it.
     pub fn stage_name(&self) -> &'static str {
         match self.stage {

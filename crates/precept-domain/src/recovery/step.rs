@@ -85,7 +85,7 @@ pub fn next_step(recovery: &YearRecovery, debt: &DebtView<'_>, day: &RunDay<'_>)
         Stage::BalanceDue { summons_from, .. } => {
             let hearing = day
                 .hearing
-                .filter(|hearing| *hearing >= after(today, policy.summons_notice_days))?;
+                .filter(|hearing| *hearing >= policy.earliest_hearing(today))?;
             (today >= summons_from).then(|| {
                 RecoveryEvent::SummonsIssued(SummonsIssued {
                     issued: today,

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use precept_app::{FeedCommit, FeedEvents};
-use precept_domain::account::{AccountState, YearAccount};
+use precept_domain::AggregateKind;
+use precept_domain::account::{AccountState, CouncilTaxAccount, YearAccount};
+use precept_domain::property::Property;
 use sqlx::{QueryBuilder, Row};
 
 use super::fold::{self, AccountRow, Appended, PropertyRow, StatementLine, UnexpectedEvent};
@@ -172,7 +174,7 @@ macro_rules! backend {
                     ids
                 };
                 let mut accounts = HashMap::new();
-                for chunk in ids_of("ct-account").chunks(ROWS_MAX) {
+                for chunk in ids_of(<CouncilTaxAccount as AggregateKind>::KIND).chunks(ROWS_MAX) {
                     let mut select = QueryBuilder::<$db>::new(
                         "SELECT account_id, doc, payments_count, lines, version, last_sequence FROM ct_accounts WHERE council = ",
                     );
@@ -188,7 +190,7 @@ macro_rules! backend {
                     }
                 }
                 let mut properties = HashMap::new();
-                for chunk in ids_of("ct-property").chunks(ROWS_MAX) {
+                for chunk in ids_of(<Property as AggregateKind>::KIND).chunks(ROWS_MAX) {
                     let mut select =
                         QueryBuilder::<$db>::new("SELECT uprn, doc, last_sequence FROM ct_properties WHERE council = ");
                     select.push_bind(council).push(" AND uprn IN (");

@@ -88,7 +88,7 @@ fn unsigned(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
-/// Decodes the step columns starting at `at` (see `STEP_COLUMNS`).
+/// Decodes the step columns, which come first in a row (see `step_columns!`).
 fn step_from<R: Row>(row: &R) -> Result<RecoveryStepView, sqlx::Error>
 where
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
@@ -112,7 +112,7 @@ where
     })
 }
 
-/// Decodes the year columns starting at `at` (see `YEAR_COLUMNS`); `None` when the join
+/// Decodes the year columns starting at `at` (see `year_columns!`); `None` when the join
 /// found no row.
 fn year_from<R: Row>(row: &R, at: usize) -> Result<Option<RecoveryYearView>, sqlx::Error>
 where

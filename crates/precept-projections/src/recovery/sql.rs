@@ -8,6 +8,7 @@ use sqlx::QueryBuilder;
 
 use super::rows;
 use crate::billing::Folded;
+use crate::billing::fold::sql_int;
 use crate::read_store::ReadStoreError;
 
 /// Rows per multi-row statement (15 columns: inside both drivers' parameter limits).
@@ -15,10 +16,6 @@ const ROWS_MAX: usize = 500;
 
 fn date_text(date: Option<chrono::NaiveDate>) -> Option<String> {
     date.map(|day| day.to_string())
-}
-
-fn sql_int(value: u64) -> i64 {
-    i64::try_from(value).expect("sequences stay below i64::MAX")
 }
 
 fn year_rows(folded: &Folded) -> Vec<RecoveryYearView> {
