@@ -2,6 +2,7 @@
 
 mod atomicity;
 mod billing;
+mod business_rates;
 mod concurrency;
 mod eventstore;
 mod helpers;

@@ -4,12 +4,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use precept_app::council_tax::{BillingReads, BillingRun, ListFilter, RunProgress, Stores};
-use precept_app::{AccountDirectory, CouncilTaxService, RequestMeta, ServiceError};
-use precept_domain::account::{
-    AccountCommand, CarryForwardCredit, CircumstanceChange, RefundCredit, ReversalReason, ReversePayment,
-};
+use precept_app::{AccountDirectory, CouncilTaxService, ServiceError};
+use precept_domain::account::{AccountCommand, CircumstanceChange};
 use precept_domain::charge::{DiscountKind, ExemptionClass, PremiumBasis};
-use precept_domain::{AccountId, CouncilCode, PaymentId, Pence};
+use precept_domain::{AccountId, CouncilCode};
 use tokio::sync::watch;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
@@ -17,6 +15,7 @@ use tonic::{Request, Response, Status};
 use crate::billing_reads;
 use crate::common::{account_target, command_meta, id, optional_date, reply, required_year, stream_progress};
 use crate::council_tax::plan;
+use crate::money_requests::{self, Target};
 use crate::proto::change_circumstances_request::Change;
 use crate::proto::council_tax_billing_server::CouncilTaxBilling;
 use crate::proto::{self, BillingRunProgress, CommitReceipt};
@@ -75,10 +74,14 @@ impl<S: Stores, D, R> CouncilTaxBillingApi<S, D, R> {
     /// Runs an account command that needs nothing but the account.
     async fn account_command(
         &self,
-        (council, account, meta): (CouncilCode, AccountId, RequestMeta),
+        target: Target,
         command: AccountCommand,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let outcome = self.app.accounts().execute(&council, &account, command, &meta).await;
+        let outcome = self
+            .app
+            .accounts()
+            .execute(&target.council, &target.account, command, &target.meta)
+            .await;
         reply(outcome.map_err(ServiceError::from))
     }
 }
@@ -268,98 +271,26 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         &self,
         request: Request<proto::ReversePaymentRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
-        let body = request.get_ref();
-        let (meta, council, account) = account_target(
-            &mut v,
-            &request,
-            ("ReversePayment", &self.councils),
-            (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
-        );
-        let payment_id = id(&mut v, "payment_id", &body.payment_id, PaymentId::parse);
-        let reason = match proto::ReversalReason::try_from(body.reason) {
-            Ok(proto::ReversalReason::DirectDebitReturned) => Some(ReversalReason::DirectDebitReturned),
-            Ok(proto::ReversalReason::ChequeReturned) => Some(ReversalReason::ChequeReturned),
-            Ok(proto::ReversalReason::Misposted) => Some(ReversalReason::Misposted),
-            _ => {
-                v.add("reason", "must be a reversal reason other than UNSPECIFIED");
-                None
-            }
-        };
-        let reversed_on = v.date("reversed_on", &body.reversed_on);
-        v.finish()?;
-        let (Some(meta), Some(council), Some(account), Some(payment_id), Some(reason), Some(reversed_on)) =
-            (meta, council, account, payment_id, reason, reversed_on)
-        else {
-            unreachable!("every None above recorded a violation, so finish() returned early");
-        };
-        let command = AccountCommand::ReversePayment(ReversePayment {
-            payment_id,
-            reason,
-            reversed_on,
-        });
-        self.account_command((council, account, meta), command).await
+        let (target, reversal) = money_requests::reversal(&request, &self.councils)?;
+        self.account_command(target, AccountCommand::ReversePayment(reversal))
+            .await
     }
 
     async fn refund_credit(
         &self,
         request: Request<proto::RefundCreditRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
-        let body = request.get_ref();
-        let (meta, council, account) = account_target(
-            &mut v,
-            &request,
-            ("RefundCredit", &self.councils),
-            (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
-        );
-        let refund_id = id(&mut v, "refund_id", &body.refund_id, PaymentId::parse);
-        if body.amount_pence <= 0 {
-            v.add("amount_pence", "must be positive");
-        }
-        let refunded_on = v.date("refunded_on", &body.refunded_on);
-        v.finish()?;
-        let (Some(meta), Some(council), Some(account), Some(refund_id), Some(refunded_on)) =
-            (meta, council, account, refund_id, refunded_on)
-        else {
-            unreachable!("every None above recorded a violation, so finish() returned early");
-        };
-        let command = AccountCommand::RefundCredit(RefundCredit {
-            refund_id,
-            amount_pence: Pence::new(body.amount_pence),
-            refunded_on,
-        });
-        self.account_command((council, account, meta), command).await
+        let (target, refund) = money_requests::refund(&request, &self.councils)?;
+        self.account_command(target, AccountCommand::RefundCredit(refund)).await
     }
 
     async fn carry_forward_credit(
         &self,
         request: Request<proto::CarryForwardCreditRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
-        let body = request.get_ref();
-        let (meta, council, account) = account_target(
-            &mut v,
-            &request,
-            ("CarryForwardCredit", &self.councils),
-            (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
-        );
-        let year = required_year(&mut v, "year", &body.year);
-        if body.amount_pence <= 0 {
-            v.add("amount_pence", "must be positive");
-        }
-        let on = v.date("on", &body.on);
-        v.finish()?;
-        let (Some(meta), Some(council), Some(account), Some(year), Some(on)) = (meta, council, account, year, on)
-        else {
-            unreachable!("every None above recorded a violation, so finish() returned early");
-        };
-        let command = AccountCommand::CarryForwardCredit(CarryForwardCredit {
-            year,
-            amount_pence: Pence::new(body.amount_pence),
-            on,
-        });
-        self.account_command((council, account, meta), command).await
+        let (target, carry) = money_requests::carry_forward(&request, &self.councils)?;
+        self.account_command(target, AccountCommand::CarryForwardCredit(carry))
+            .await
     }
 
     async fn get_account_summary(

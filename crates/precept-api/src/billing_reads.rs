@@ -3,14 +3,14 @@
 use chrono::NaiveDate;
 use precept_app::council_tax::{AccountSummary, ListedAccount, StatementEntry};
 use precept_domain::CouncilCode;
-use precept_domain::account::YearAccount;
 use precept_domain::instalments::PlanLength;
+use precept_domain::ledger::{BilledYear, Charged};
 
 use crate::convert;
 use crate::proto;
 
 /// Instalments with what has been paid to each and their status on `as_of`.
-fn instalments(year: &YearAccount, as_of: NaiveDate) -> (Vec<proto::Instalment>, i64) {
+pub(crate) fn instalments<C: Charged>(year: &BilledYear<C>, as_of: NaiveDate) -> (Vec<proto::Instalment>, i64) {
     let mut arrears = 0;
     let rows = year
         .paid_by_instalment()

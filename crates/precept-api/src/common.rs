@@ -12,6 +12,7 @@ use uuid::Uuid;
 use precept_domain::{AccountId, CouncilCode, FinancialYear};
 
 use crate::proto::CommitReceipt;
+use crate::status::IntoStatus;
 use crate::validate::Violations;
 
 /// Response metadata key set to "true" when an answer replays an earlier identical request.
@@ -19,6 +20,12 @@ pub const REPLAYED_HEADER: &str = "x-precept-replayed";
 
 /// Request metadata key naming the calling client (until credentials arrive with issue 8).
 pub const ACTOR_HEADER: &str = "x-precept-actor";
+
+/// Request metadata key naming the council asking, where it may differ from the council
+/// whose data a request concerns (an agent collecting business rates for another council).
+/// Until credentials arrive with issue 8 the header is trusted; then the credential's
+/// council replaces it.
+pub const COUNCIL_HEADER: &str = "x-precept-council";
 
 /// A digest of the request, binding a request id to one request's content.
 pub(crate) fn fingerprint(method: &str, request: &impl Message) -> Fingerprint {
@@ -65,10 +72,10 @@ pub(crate) fn answer<T>(message: T, outcome: &CommandOutcome) -> Response<T> {
 }
 
 /// A command's answer: its receipt, or the status its failure maps to.
-pub(crate) fn reply(
-    outcome: Result<CommandOutcome, precept_app::ServiceError>,
+pub(crate) fn reply<E: IntoStatus>(
+    outcome: Result<CommandOutcome, E>,
 ) -> Result<Response<CommitReceipt>, tonic::Status> {
-    let outcome = outcome.map_err(crate::status::service)?;
+    let outcome = outcome.map_err(IntoStatus::into_status)?;
     Ok(answer(receipt(&outcome), &outcome))
 }
 
@@ -139,15 +146,16 @@ pub(crate) fn id<T>(
 /// Streams a long run's progress: each update published on `updates` while `running` runs,
 /// then its final result. The run carries on if the caller goes away (running it again is
 /// always safe), so it is spawned rather than driven by the response stream.
-pub(crate) fn stream_progress<P, M>(
+pub(crate) fn stream_progress<P, M, E>(
     mut updates: tokio::sync::watch::Receiver<P>,
-    running: impl Future<Output = Result<P, precept_app::ServiceError>> + Send + 'static,
+    running: impl Future<Output = Result<P, E>> + Send + 'static,
     message: fn(&P) -> M,
     finished: fn(&P) -> bool,
 ) -> tokio_stream::wrappers::ReceiverStream<Result<M, tonic::Status>>
 where
     P: Clone + Send + Sync + 'static,
     M: Send + 'static,
+    E: IntoStatus + Send + 'static,
 {
     let (sender, receiver) = tokio::sync::mpsc::channel(16);
     tokio::spawn(async move {
@@ -155,7 +163,7 @@ where
         loop {
             tokio::select! {
                 result = &mut running => {
-                    let last = result.map(|done| message(&done)).map_err(crate::status::service);
+                    let last = result.map(|done| message(&done)).map_err(IntoStatus::into_status);
                     let _ = sender.send(last).await;
                     break;
                 }

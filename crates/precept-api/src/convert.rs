@@ -237,12 +237,17 @@ pub(crate) fn charge_to(charge: &YearCharge) -> proto::YearCharge {
 /// The recovery policy: the costs, with the council's timetable or the English defaults.
 /// Ranges are checked by the settings' own validation, which names the field.
 fn recovery_from(policy: &proto::LocalPolicy) -> RecoveryPolicy {
-    let costs = (
+    let base = RecoveryPolicy::council_tax(
         Pence::new(policy.summons_costs_pence),
         Pence::new(policy.liability_order_costs_pence),
     );
-    let mut recovery = RecoveryPolicy::council_tax(costs.0, costs.1);
-    if let Some(t) = &policy.recovery {
+    timetable_from(base, policy.recovery.as_ref())
+}
+
+/// A recovery policy: `base` (with its costs) amended by a timetable, where one is given.
+pub(crate) fn timetable_from(base: RecoveryPolicy, timetable: Option<&proto::RecoveryTimetable>) -> RecoveryPolicy {
+    let mut recovery = base;
+    if let Some(t) = timetable {
         recovery.reminder_after_days = t.reminder_after_days;
         recovery.reminder_pay_days = t.reminder_pay_days;
         recovery.balance_due_days = t.balance_due_days;
@@ -261,7 +266,7 @@ fn recovery_from(policy: &proto::LocalPolicy) -> RecoveryPolicy {
     recovery
 }
 
-fn recovery_to(recovery: &RecoveryPolicy) -> proto::RecoveryTimetable {
+pub(crate) fn recovery_to(recovery: &RecoveryPolicy) -> proto::RecoveryTimetable {
     proto::RecoveryTimetable {
         reminder_after_days: recovery.reminder_after_days,
         reminder_pay_days: recovery.reminder_pay_days,

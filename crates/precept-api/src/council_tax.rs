@@ -5,20 +5,19 @@ use std::sync::Arc;
 
 use precept_app::council_tax::Stores;
 use precept_app::{BalanceQueries, RequestMeta};
-use precept_domain::account::{
-    AccountCommand, OpenAccount, PaymentMethod as DomainMethod, PaymentReference, PostPayment,
-};
+use precept_domain::account::{AccountCommand, OpenAccount};
 use precept_domain::instalments::{InstalmentPlan, PlanLength};
-use precept_domain::{AccountId, CouncilCode, FinancialYear, PartyId, PaymentId, Pence, Uprn};
+use precept_domain::{AccountId, CouncilCode, FinancialYear, PartyId, Pence, Uprn};
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 pub use crate::common::{ACTOR_HEADER, REPLAYED_HEADER};
 use crate::common::{actor, answer, fingerprint, parse_meta, receipt};
+use crate::money_requests;
 use crate::proto::council_tax_accounts_server::CouncilTaxAccounts;
 use crate::proto::{
-    AccountBalance, GetAccountBalanceRequest, OpenAccountRequest, OpenAccountResponse, PaymentMethod,
-    PostPaymentRequest, PostPaymentResponse,
+    AccountBalance, GetAccountBalanceRequest, OpenAccountRequest, OpenAccountResponse, PostPaymentRequest,
+    PostPaymentResponse,
 };
 use crate::status;
 use crate::validate::Violations;
@@ -65,21 +64,6 @@ pub(crate) fn optional_year(v: &mut Violations, field: &str, text: &str) -> Opti
         return Some(None);
     }
     v.check(field, text.parse::<FinancialYear>()).map(Some)
-}
-
-fn payment_method(violations: &mut Violations, value: i32) -> Option<DomainMethod> {
-    match PaymentMethod::try_from(value) {
-        Ok(PaymentMethod::DirectDebit) => Some(DomainMethod::DirectDebit),
-        Ok(PaymentMethod::Card) => Some(DomainMethod::Card),
-        Ok(PaymentMethod::BankTransfer) => Some(DomainMethod::BankTransfer),
-        Ok(PaymentMethod::Paypoint) => Some(DomainMethod::PayPoint),
-        Ok(PaymentMethod::Cheque) => Some(DomainMethod::Cheque),
-        Ok(PaymentMethod::Cash) => Some(DomainMethod::Cash),
-        Ok(PaymentMethod::Unspecified) | Err(_) => {
-            violations.add("method", "must be a payment method other than UNSPECIFIED");
-            None
-        }
-    }
 }
 
 /// A parsed, valid request: where it goes, what it asks, and who asked.
@@ -144,70 +128,6 @@ impl<S: Stores, Q> CouncilTaxAccountsApi<S, Q> {
             meta,
         })
     }
-
-    fn parse_payment(&self, request: &Request<PostPaymentRequest>) -> Result<Parsed<PostPayment>, Status> {
-        let mut v = Violations::default();
-        let actor = actor(request, &mut v);
-        let body = request.get_ref();
-        let council = v.council("council", &body.council, &self.councils);
-        let meta = parse_meta(
-            &mut v,
-            &body.request_id,
-            &body.correlation_id,
-            actor,
-            fingerprint("PostPayment", body),
-        );
-        let account_id = v
-            .required("account_id", &body.account_id)
-            .and_then(|id| v.check("account_id", AccountId::parse(id)));
-        let payment_id = v
-            .required("payment_id", &body.payment_id)
-            .and_then(|id| v.check("payment_id", PaymentId::parse(id)));
-        if body.amount_pence <= 0 {
-            v.add("amount_pence", "must be positive");
-        }
-        let method = payment_method(&mut v, body.method);
-        let reference = v.check("reference", PaymentReference::parse(&body.reference));
-        let received_on = v.date("received_on", &body.received_on);
-        let appropriate_to = optional_year(&mut v, "appropriate_to_year", &body.appropriate_to_year);
-        v.finish()?;
-        let (
-            Some(council),
-            Some(meta),
-            Some(account_id),
-            Some(payment_id),
-            Some(method),
-            Some(reference),
-            Some(received_on),
-            Some(appropriate_to),
-        ) = (
-            council,
-            meta,
-            account_id,
-            payment_id,
-            method,
-            reference,
-            received_on,
-            appropriate_to,
-        )
-        else {
-            unreachable!("every None above recorded a violation, so finish() returned early");
-        };
-        let command = PostPayment {
-            payment_id,
-            amount_pence: Pence::new(body.amount_pence),
-            method,
-            reference,
-            received_on,
-            appropriate_to,
-        };
-        Ok(Parsed {
-            council,
-            account_id,
-            command,
-            meta,
-        })
-    }
 }
 
 #[tonic::async_trait]
@@ -240,15 +160,15 @@ where
         &self,
         request: Request<PostPaymentRequest>,
     ) -> Result<Response<PostPaymentResponse>, Status> {
-        let parsed = self.parse_payment(&request)?;
+        let (target, payment) = money_requests::payment(&request, &self.councils)?;
         let outcome = self
             .app
             .accounts()
             .execute(
-                &parsed.council,
-                &parsed.account_id,
-                AccountCommand::PostPayment(parsed.command),
-                &parsed.meta,
+                &target.council,
+                &target.account,
+                AccountCommand::PostPayment(payment),
+                &target.meta,
             )
             .await
             .map_err(status::account_command)?;

@@ -8,9 +8,12 @@
 
 pub mod billing;
 mod billing_reads;
+pub mod business_rates;
 mod common;
 mod convert;
 pub mod council_tax;
+mod money_requests;
+mod nndr_convert;
 pub mod recovery;
 mod recovery_convert;
 pub mod setup;

@@ -6,17 +6,16 @@ use std::sync::Arc;
 
 use precept_app::council_tax::{RecoveryProgress, RecoveryReads, RecoveryRun, StepQuery, StepSelection, Stores};
 use precept_app::{AccountDirectory, CouncilTaxService};
-use precept_domain::account::HoldLifted;
-use precept_domain::recovery::Hold;
 use precept_domain::{AccountId, CouncilCode};
 use tokio::sync::watch;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use crate::common::{account_target, command_meta, id, optional_date, reply, required_year, stream_progress};
+use crate::common::{command_meta, id, optional_date, reply, required_year, stream_progress};
+use crate::money_requests;
 use crate::proto::council_tax_recovery_server::CouncilTaxRecovery;
 use crate::proto::{self, CommitReceipt, RecoveryRunProgress};
-use crate::recovery_convert::{self as convert, action_from, hold_reason, page_after, page_size};
+use crate::recovery_convert::{self as convert, page_after, page_size};
 use crate::status;
 use crate::validate::Violations;
 
@@ -115,68 +114,28 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         &self,
         request: Request<proto::RecoveryActionRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
-        let body = request.get_ref();
-        let (meta, council, account) = account_target(
-            &mut v,
-            &request,
-            ("TakeRecoveryAction", &self.councils),
-            (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
-        );
-        let year = required_year(&mut v, "year", &body.year);
-        let action = action_from(&mut v, body.action.as_ref());
-        v.finish()?;
-        let (Some(meta), Some(council), Some(account), Some(year), Some(action)) =
-            (meta, council, account, year, action)
-        else {
-            unreachable!("{UNREACHABLE}");
-        };
-        reply(self.app.recovery_action(&council, &account, year, action, &meta).await)
+        let (target, year, action) = money_requests::recovery_action(&request, &self.councils)?;
+        reply(
+            self.app
+                .recovery_action(&target.council, &target.account, year, action, &target.meta)
+                .await,
+        )
     }
 
     async fn place_hold(&self, request: Request<proto::PlaceHoldRequest>) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
-        let body = request.get_ref();
-        let (meta, council, account) = account_target(
-            &mut v,
-            &request,
-            ("PlaceHold", &self.councils),
-            (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
-        );
-        let reason = hold_reason(&mut v, body.reason);
-        let from = v.date("from", &body.from);
-        v.finish()?;
-        let (Some(meta), Some(council), Some(account), Some(reason), Some(from)) =
-            (meta, council, account, reason, from)
-        else {
-            unreachable!("{UNREACHABLE}");
-        };
+        let (target, hold) = money_requests::place_hold(&request, &self.councils)?;
         reply(
             self.app
-                .place_hold(&council, &account, Hold { reason, from }, &meta)
+                .place_hold(&target.council, &target.account, hold, &target.meta)
                 .await,
         )
     }
 
     async fn lift_hold(&self, request: Request<proto::LiftHoldRequest>) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
-        let body = request.get_ref();
-        let (meta, council, account) = account_target(
-            &mut v,
-            &request,
-            ("LiftHold", &self.councils),
-            (&body.request_id, &body.council, &body.account_id, &body.correlation_id),
-        );
-        let reason = hold_reason(&mut v, body.reason);
-        let on = v.date("on", &body.on);
-        v.finish()?;
-        let (Some(meta), Some(council), Some(account), Some(reason), Some(on)) = (meta, council, account, reason, on)
-        else {
-            unreachable!("{UNREACHABLE}");
-        };
+        let (target, lifted) = money_requests::lift_hold(&request, &self.councils)?;
         reply(
             self.app
-                .lift_hold(&council, &account, HoldLifted { reason, on }, &meta)
+                .lift_hold(&target.council, &target.account, lifted, &target.meta)
                 .await,
         )
     }

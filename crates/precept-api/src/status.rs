@@ -4,10 +4,15 @@
 //! until someone decides its status. Internal detail never reaches the client: infrastructure
 //! faults are logged here with a reference id, and the client gets a generic message.
 
+use precept_app::nndr::NndrServiceError;
 use precept_app::{CommandError, QueryError, ServiceError, StoreError};
 use precept_domain::account::AccountError;
 use precept_domain::charge::ChargeError;
 use precept_domain::council_year::CouncilYearError;
+use precept_domain::nndr::account::{NndrAccountError, NndrChargeError};
+use precept_domain::nndr::agency::AgencyError;
+use precept_domain::nndr::hereditament::HereditamentError;
+use precept_domain::nndr::settings::NndrSettingsError;
 use precept_domain::property::PropertyError;
 use precept_domain::recovery::RecoveryError;
 use tonic::{Code, Status};
@@ -30,6 +35,24 @@ pub fn account_command(error: CommandError<AccountError>) -> Status {
     command(error, account_rejection)
 }
 
+/// A service failure that has a gRPC status.
+pub trait IntoStatus {
+    /// The status.
+    fn into_status(self) -> Status;
+}
+
+impl IntoStatus for ServiceError {
+    fn into_status(self) -> Status {
+        service(self)
+    }
+}
+
+impl IntoStatus for NndrServiceError {
+    fn into_status(self) -> Status {
+        nndr(self)
+    }
+}
+
 /// Maps a Council Tax service failure.
 pub fn service(error: ServiceError) -> Status {
     match error {
@@ -40,6 +63,68 @@ pub fn service(error: ServiceError) -> Status {
         ServiceError::YearNotSetUp(_) => field_status(Code::FailedPrecondition, "year", error.to_string()),
         ServiceError::HearingTooSoon { .. } => field_status(Code::InvalidArgument, "hearing", error.to_string()),
         ServiceError::Query(error) => query_error(error),
+    }
+}
+
+/// Maps a business rates service failure.
+pub fn nndr(error: NndrServiceError) -> Status {
+    let message = error.to_string();
+    match error {
+        NndrServiceError::Account(error) => command(error, nndr_rejection),
+        NndrServiceError::Hereditament(error) => command(error, hereditament_rejection),
+        NndrServiceError::Settings(error) => command(error, nndr_settings_rejection),
+        NndrServiceError::Agency(error) => command(error, agency_rejection),
+        NndrServiceError::NotPermitted { .. } => Status::permission_denied(message),
+        NndrServiceError::NotListed(_) => field_status(Code::FailedPrecondition, "uprn", message),
+        NndrServiceError::Reorganisation => field_status(Code::InvalidArgument, "new_hereditaments", message),
+        NndrServiceError::YearNotSetUp(_) => field_status(Code::FailedPrecondition, "year", message),
+        NndrServiceError::HearingTooSoon { .. } => field_status(Code::InvalidArgument, "hearing", message),
+        NndrServiceError::Query(error) => query_error(error),
+    }
+}
+
+fn nndr_rejection(rejection: NndrAccountError) -> Status {
+    let message = rejection.to_string();
+    match rejection {
+        NndrAccountError::Account(error) => account_rejection(error),
+        NndrAccountError::Charge(NndrChargeError::YearNotSetUp(_)) => {
+            field_status(Code::FailedPrecondition, "year", message)
+        }
+        NndrAccountError::Charge(NndrChargeError::NotListed) => field_status(Code::FailedPrecondition, "uprn", message),
+        NndrAccountError::RemedyNotAvailable(_) => field_status(Code::FailedPrecondition, "action", message),
+        NndrAccountError::BeforeLiability => field_status(Code::InvalidArgument, "change", message),
+    }
+}
+
+fn hereditament_rejection(rejection: HereditamentError) -> Status {
+    let message = rejection.to_string();
+    match rejection {
+        HereditamentError::AlreadyListed => field_status(Code::AlreadyExists, "uprn", message),
+        HereditamentError::NotListed => field_status(Code::NotFound, "uprn", message),
+        HereditamentError::Removed => field_status(Code::FailedPrecondition, "uprn", message),
+        HereditamentError::ValueTooLarge { .. } => field_status(Code::InvalidArgument, "rateable_value", message),
+        HereditamentError::BeforeListing => field_status(Code::InvalidArgument, "effective_from", message),
+        HereditamentError::Reference => field_status(Code::InvalidArgument, "schedule_reference", message),
+        HereditamentError::Split => field_status(Code::InvalidArgument, "new_hereditaments", message),
+        HereditamentError::Inconsistent => Status::internal("hereditament history is inconsistent"),
+    }
+}
+
+fn nndr_settings_rejection(rejection: NndrSettingsError) -> Status {
+    let message = rejection.to_string();
+    match rejection {
+        NndrSettingsError::WrongYear(field) => field_status(Code::InvalidArgument, field, message),
+        NndrSettingsError::Recovery(_) => field_status(Code::InvalidArgument, "settings.recovery", message),
+        NndrSettingsError::Minimum => field_status(Code::InvalidArgument, "settings.instalment_minimum_pence", message),
+    }
+}
+
+fn agency_rejection(rejection: AgencyError) -> Status {
+    let message = rejection.to_string();
+    match rejection {
+        AgencyError::InForce | AgencyError::NotInForce => field_status(Code::FailedPrecondition, "agent", message),
+        AgencyError::OwnAgent => field_status(Code::InvalidArgument, "agent", message),
+        AgencyError::Inconsistent => Status::internal("agency history is inconsistent"),
     }
 }
 

@@ -10,6 +10,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use precept_domain::CouncilCode;
 use precept_domain::account::AccountEvent;
 use precept_domain::council_year::YearSettingsSet;
+use precept_domain::nndr::account::NndrEvent;
+use precept_domain::nndr::agency::AgencyEvent;
+use precept_domain::nndr::hereditament::HereditamentEvent;
+use precept_domain::nndr::settings::NndrSettingsSet;
 use precept_domain::property::PropertyEvent;
 
 /// A decoded commit as a projector sees it.
@@ -42,6 +46,14 @@ pub enum FeedEvents {
     CouncilYear(Vec<YearSettingsSet>),
     /// Property events.
     Property(Vec<PropertyEvent>),
+    /// Business rates account events.
+    NndrAccount(Vec<NndrEvent>),
+    /// Hereditament events.
+    Hereditament(Vec<HereditamentEvent>),
+    /// Business rates year settings events.
+    NndrYear(Vec<NndrSettingsSet>),
+    /// Agency events.
+    Agency(Vec<AgencyEvent>),
 }
 
 /// Why the feed failed.

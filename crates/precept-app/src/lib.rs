@@ -13,6 +13,7 @@ mod error;
 mod feed;
 mod handler;
 mod meta;
+pub mod nndr;
 mod query;
 mod store;
 

@@ -19,6 +19,8 @@
 //! - [`property`]: chargeable dwellings and their bands (`ct-property`).
 //! - [`charge`]: the charge for a year, by day, with its breakdown.
 //! - [`instalments`]: instalment plans for demand notices.
+//! - [`ledger`]: the money side of an account (years billed, payments, credit, recovery),
+//!   shared by Council Tax and business rates accounts.
 //! - [`account`]: the Council Tax account aggregate (`ct-account`).
 //! - [`recovery`]: the recovery stage machine per account-year (Council Tax, reused for NNDR).
 //! - [`nndr`]: business rates parameters by year and the charge with its reliefs.
@@ -30,6 +32,7 @@ pub mod charge;
 pub mod council_year;
 pub mod ids;
 pub mod instalments;
+pub mod ledger;
 pub mod money;
 pub mod nndr;
 pub mod property;

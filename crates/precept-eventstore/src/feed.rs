@@ -15,6 +15,10 @@ use precept_domain::CouncilCode;
 use precept_domain::account::CouncilTaxAccount;
 use precept_domain::aggregate::AggregateKind;
 use precept_domain::council_year::CouncilYear;
+use precept_domain::nndr::account::NndrAccount;
+use precept_domain::nndr::agency::Agency;
+use precept_domain::nndr::hereditament::Hereditament;
+use precept_domain::nndr::settings::NndrYearSettings;
 use precept_domain::property::Property;
 
 use crate::codec::{CommitEnvelopeV1, DecodeError, DecodedCommit, StoredAggregate, decode_commit};
@@ -116,6 +120,10 @@ impl JetStreamFeed {
             CouncilTaxAccount::KIND => decode_events::<CouncilTaxAccount>(&envelope).map(FeedEvents::CouncilTaxAccount),
             CouncilYear::KIND => decode_events::<CouncilYear>(&envelope).map(FeedEvents::CouncilYear),
             Property::KIND => decode_events::<Property>(&envelope).map(FeedEvents::Property),
+            NndrAccount::KIND => decode_events::<NndrAccount>(&envelope).map(FeedEvents::NndrAccount),
+            Hereditament::KIND => decode_events::<Hereditament>(&envelope).map(FeedEvents::Hereditament),
+            NndrYearSettings::KIND => decode_events::<NndrYearSettings>(&envelope).map(FeedEvents::NndrYear),
+            Agency::KIND => decode_events::<Agency>(&envelope).map(FeedEvents::Agency),
             other => return Err(corrupt(format!("unknown aggregate kind {other:?}"))),
         }
         .map_err(|error| corrupt(error.to_string()))?;

@@ -9,6 +9,7 @@
 
 pub mod balances;
 pub mod billing;
+pub mod nndr;
 mod projector;
 mod queries;
 mod read_store;

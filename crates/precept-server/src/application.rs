@@ -7,18 +7,22 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use precept_api::billing::CouncilTaxBillingApi;
+use precept_api::business_rates::BusinessRatesApi;
 use precept_api::council_tax::CouncilTaxAccountsApi;
+use precept_api::proto::business_rates_server::BusinessRatesServer;
 use precept_api::proto::council_tax_accounts_server::CouncilTaxAccountsServer;
 use precept_api::proto::council_tax_billing_server::CouncilTaxBillingServer;
 use precept_api::proto::council_tax_recovery_server::CouncilTaxRecoveryServer;
 use precept_api::proto::council_tax_setup_server::CouncilTaxSetupServer;
 use precept_api::recovery::CouncilTaxRecoveryApi;
 use precept_api::setup::CouncilTaxSetupApi;
+use precept_app::nndr::NndrService;
 use precept_app::{CouncilTaxService, HandlerConfig, SystemClock};
 use precept_eventstore::embedded::{NatsServerOptions, NatsServerProcess};
 use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
 use precept_projections::billing::PROJECTOR;
 use precept_projections::billing::queries::BillingQueries;
+use precept_projections::nndr::queries::NndrQueries;
 use precept_projections::recovery::queries::RecoveryQueries;
 use precept_projections::{AccountBalanceQueries, Projector, ProjectorConfig, ReadStore};
 use tokio::net::TcpListener;
@@ -39,6 +43,7 @@ pub struct Application {
 
 type Store = JetStreamEventStore;
 type Reads = BillingQueries<JetStreamFeedSource>;
+type RatesReads = NndrQueries<JetStreamFeedSource>;
 
 /// The gRPC services, built once.
 struct Services {
@@ -46,6 +51,7 @@ struct Services {
     setup: CouncilTaxSetupApi<Store, Reads>,
     billing: CouncilTaxBillingApi<Store, Reads, Reads>,
     recovery: CouncilTaxRecoveryApi<Store, Reads, RecoveryQueries>,
+    rates: BusinessRatesApi<Store, RatesReads>,
 }
 
 impl Application {
@@ -118,6 +124,12 @@ impl Application {
         ));
         // A billing run waits for the read model to include every account opened before it;
         // that can take longer than a read-your-write query is allowed to wait.
+        let rates_reads = Arc::new(NndrQueries::new(
+            read_store.clone(),
+            progress.clone(),
+            Arc::clone(&feeds),
+            settings.read_wait_max * 60,
+        ));
         let reads = Arc::new(BillingQueries::new(
             read_store.clone(),
             progress,
@@ -129,6 +141,7 @@ impl Application {
             idempotency_retention: request_retention,
             ..HandlerConfig::default()
         };
+        let rates = Arc::new(NndrService::new(Arc::new(store.clone()), handler_config.clone()));
         let app = Arc::new(CouncilTaxService::new(Arc::new(store.clone()), handler_config));
         let councils: Arc<HashSet<_>> = Arc::new(settings.councils.iter().cloned().collect());
         let services = Services {
@@ -140,7 +153,8 @@ impl Application {
                 Arc::clone(&reads),
                 Arc::clone(&councils),
             ),
-            recovery: CouncilTaxRecoveryApi::new(app, reads, recovery_reads, councils),
+            recovery: CouncilTaxRecoveryApi::new(app, reads, recovery_reads, Arc::clone(&councils)),
+            rates: BusinessRatesApi::new(rates, rates_reads, councils),
         };
         let listener = TcpListener::bind(settings.grpc_addr)
             .await
@@ -194,6 +208,9 @@ impl Application {
         health_reporter
             .set_serving::<CouncilTaxRecoveryServer<CouncilTaxRecoveryApi<Store, Reads, RecoveryQueries>>>()
             .await;
+        health_reporter
+            .set_serving::<BusinessRatesServer<BusinessRatesApi<Store, RatesReads>>>()
+            .await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -212,6 +229,7 @@ impl Application {
             .add_service(CouncilTaxSetupServer::new(self.services.setup))
             .add_service(CouncilTaxBillingServer::new(self.services.billing))
             .add_service(CouncilTaxRecoveryServer::new(self.services.recovery))
+            .add_service(BusinessRatesServer::new(self.services.rates))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");

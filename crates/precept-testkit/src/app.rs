@@ -87,6 +87,11 @@ impl TestApp {
         precept_api::proto::council_tax_billing_client::CouncilTaxBillingClient::new(self.channel().await)
     }
 
+    /// A business rates client.
+    pub async fn business_rates(&self) -> precept_api::proto::business_rates_client::BusinessRatesClient<Channel> {
+        precept_api::proto::business_rates_client::BusinessRatesClient::new(self.channel().await)
+    }
+
     /// A Council Tax recovery client.
     pub async fn recovery(&self) -> precept_api::proto::council_tax_recovery_client::CouncilTaxRecoveryClient<Channel> {
         precept_api::proto::council_tax_recovery_client::CouncilTaxRecoveryClient::new(self.channel().await)

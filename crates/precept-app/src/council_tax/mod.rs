@@ -12,7 +12,7 @@
 mod context;
 mod directory;
 mod error;
-mod paging;
+pub(crate) mod paging;
 mod reads;
 mod recovery;
 mod recovery_reads;

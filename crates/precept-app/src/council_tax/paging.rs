@@ -5,7 +5,8 @@
 use futures::{Stream, StreamExt};
 use precept_domain::{AccountId, CouncilCode};
 
-use super::{AccountDirectory, RunScope, ServiceError};
+use super::{AccountDirectory, RunScope};
+use crate::query::QueryError;
 
 /// Failures a run's progress lists (the count covers them all).
 const FAILURES_KEPT: usize = 100;
@@ -15,17 +16,18 @@ const FAILURES_KEPT: usize = 100;
 ///
 /// # Errors
 /// The directory's.
-pub(super) async fn for_each_account<D, T, Fut>(
+pub(crate) async fn for_each_account<D, T, Fut, E>(
     directory: &D,
     council: &CouncilCode,
     scope: RunScope,
     (page_size, concurrency): (usize, usize),
     step: impl FnMut(AccountId) -> Fut,
     mut seen: impl FnMut(T),
-) -> Result<(), ServiceError>
+) -> Result<(), E>
 where
     D: AccountDirectory,
     Fut: Future<Output = T>,
+    E: From<QueryError>,
 {
     let (read_pages, accounts) = accounts_in(directory, council, scope, page_size);
     let work = async {
@@ -39,7 +41,7 @@ where
 }
 
 /// Keeps a failed account (id and reason, no personal data) for the progress report.
-pub(super) fn keep_failure(failures: &mut Vec<(AccountId, String)>, account: AccountId, reason: String) {
+pub(crate) fn keep_failure(failures: &mut Vec<(AccountId, String)>, account: AccountId, reason: String) {
     if failures.len() < FAILURES_KEPT {
         failures.push((account, reason));
     }
@@ -47,13 +49,13 @@ pub(super) fn keep_failure(failures: &mut Vec<(AccountId, String)>, account: Acc
 
 /// The accounts in `scope`, in id order, and the future that reads them; drive both
 /// together (`futures::join!`). The reader's error, if any, ends the stream early.
-fn accounts_in<'a, D: AccountDirectory>(
+fn accounts_in<'a, D: AccountDirectory, E: From<QueryError> + 'a>(
     directory: &'a D,
     council: &'a CouncilCode,
     scope: RunScope,
     page_size: usize,
 ) -> (
-    impl Future<Output = Result<(), ServiceError>> + 'a,
+    impl Future<Output = Result<(), E>> + 'a,
     impl Stream<Item = AccountId> + 'a,
 ) {
     let size = page_size.max(1);
@@ -65,7 +67,7 @@ fn accounts_in<'a, D: AccountDirectory>(
             let last_page = page.len() < size;
             after = page.last().copied();
             if pages_tx.send(page).await.is_err() || last_page {
-                return Ok::<_, ServiceError>(());
+                return Ok::<_, E>(());
             }
         }
     };

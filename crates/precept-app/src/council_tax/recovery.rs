@@ -117,7 +117,7 @@ impl<S: Stores> CouncilTaxService<S> {
         let size = run.page_size.max(1);
         let mut counts = RecoveryProgress::default();
         let recover = |account| self.recover_one(run, &policy, account);
-        paging::for_each_account(
+        paging::for_each_account::<_, _, _, ServiceError>(
             directory,
             &run.council,
             RunScope::LiableInOrOwing(FinancialYear::containing(run.date)),

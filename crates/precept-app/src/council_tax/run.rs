@@ -77,7 +77,7 @@ impl<S: Stores> CouncilTaxService<S> {
         let size = run.page_size.max(1);
         let mut counts = RunProgress::default();
         let bill = |account| self.bill_one(run, &history, account);
-        paging::for_each_account(
+        paging::for_each_account::<_, _, _, ServiceError>(
             directory,
             &run.council,
             RunScope::LiableIn(run.year),

@@ -33,7 +33,13 @@ pub(super) fn issue_bill(account: &OpenAccountState, bill: IssueBill) -> Result<
         return Ok(Vec::new());
     };
     let policy = policy(&bill.context, bill.year)?;
-    let instalments = first_notice(bill.year, bill.issue_date, charge.net, account.plan, policy);
+    let instalments = first_notice(
+        bill.year,
+        bill.issue_date,
+        charge.net,
+        account.plan,
+        &policy.instalment_rules(),
+    );
     Ok(vec![AccountEvent::BillIssued(BillIssued {
         year: bill.year,
         notice_number: account.notices_issued + 1,
@@ -89,7 +95,7 @@ pub(super) fn change_plan(
             change.notice_date,
             billed.charge.net,
             Some(change.plan.day),
-            policy,
+            &policy.instalment_rules(),
         );
         if instalments != billed.instalments {
             notices += 1;
@@ -120,7 +126,14 @@ fn revisions(
             continue;
         }
         let policy = policy(context, *year)?;
-        let instalments = revised_notice(*year, &billed.instalments, notice_date, charge.net, None, policy);
+        let instalments = revised_notice(
+            *year,
+            &billed.instalments,
+            notice_date,
+            charge.net,
+            None,
+            &policy.instalment_rules(),
+        );
         let ceiling = charge.net + billed.recovery.net_costs();
         if billed.paid > ceiling {
             events.push(AccountEvent::AllocationReleased(AllocationReleased {

@@ -249,3 +249,21 @@ pub struct CreditCarriedForward {
     /// Business date.
     pub on: NaiveDate,
 }
+
+macro_rules! money_event {
+    ($($variant:ident),*) => {
+        $(impl From<$variant> for AccountEvent {
+            fn from(event: $variant) -> Self {
+                AccountEvent::$variant(event)
+            }
+        })*
+    };
+}
+
+money_event!(
+    PaymentPosted,
+    PaymentAllocated,
+    PaymentReversed,
+    CreditRefunded,
+    CreditCarriedForward
+);

@@ -13,7 +13,6 @@ mod command;
 mod decide;
 mod error;
 mod event;
-mod recovery;
 mod state;
 
 #[cfg(test)]
@@ -41,6 +40,7 @@ use futures::future::BoxFuture;
 
 use crate::aggregate::{Aggregate, AggregateKind};
 use crate::ids::AccountId;
+use crate::ledger;
 
 /// The Council Tax account aggregate (a unit type: all data lives in [`AccountState`]).
 #[derive(Debug, Clone, Copy, Default)]
@@ -58,17 +58,20 @@ impl AccountState {
         let account = self.as_open().ok_or(AccountError::AccountNotOpen)?;
         match command {
             AccountCommand::OpenAccount(_) => unreachable!("handled above"),
-            AccountCommand::PostPayment(payment) => decide::post_payment(account, payment),
+            AccountCommand::PostPayment(payment) => ledger::post_payment(account, payment),
             AccountCommand::IssueBill(bill) => billing::issue_bill(account, bill),
             AccountCommand::ChangeCircumstances(change) => billing::change_circumstances(self, change),
             AccountCommand::ChangeInstalmentPlan(change) => billing::change_plan(self, change),
-            AccountCommand::ReversePayment(reversal) => decide::reverse_payment(account, reversal),
-            AccountCommand::RefundCredit(refund) => decide::refund(account, refund),
-            AccountCommand::CarryForwardCredit(carry) => decide::carry_forward(account, carry),
-            AccountCommand::RunRecovery(run) => Ok(recovery::run(account, &run)),
-            AccountCommand::Recovery(action) => recovery::act(account, action),
-            AccountCommand::PlaceHold(hold) => recovery::place_hold(account, hold),
-            AccountCommand::LiftHold(lifted) => recovery::lift_hold(account, lifted),
+            AccountCommand::ReversePayment(reversal) => ledger::reverse_payment(account, reversal),
+            AccountCommand::RefundCredit(refund) => ledger::refund(account, refund),
+            AccountCommand::CarryForwardCredit(carry) => ledger::carry_forward(account, carry),
+            AccountCommand::RunRecovery(run) => Ok(ledger::run(account, &run)
+                .into_iter()
+                .map(AccountEvent::Recovery)
+                .collect()),
+            AccountCommand::Recovery(action) => Ok(vec![AccountEvent::Recovery(ledger::act(account, action)?)]),
+            AccountCommand::PlaceHold(hold) => Ok(vec![AccountEvent::HoldPlaced(ledger::place_hold(account, hold)?)]),
+            AccountCommand::LiftHold(lifted) => Ok(vec![AccountEvent::HoldLifted(ledger::lift_hold(account, lifted)?)]),
         }
     }
 }

@@ -14,9 +14,10 @@ use super::event::{AccountEvent, Allocation, Debt};
 use crate::calendar::FinancialYear;
 use crate::charge::{DiscountKind, ExemptionClass, Liability, Period, PremiumBasis, YearCharge};
 use crate::ids::{AccountId, PartyId, PaymentId, Uprn};
-use crate::instalments::{Instalment, InstalmentPlan};
+use crate::instalments::InstalmentPlan;
+use crate::ledger::{BilledYear, Charged, Ledger};
 use crate::money::Pence;
-use crate::recovery::{DebtView, Hold, YearRecovery};
+use crate::recovery::Hold;
 
 /// The most parties one account holds. Joint liability in practice means a couple or a few
 /// sharers; the bound keeps one account's state and commits small.
@@ -37,52 +38,11 @@ pub enum AccountState {
 }
 
 /// One year on the account: the latest notice and what has been paid to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct YearAccount {
-    /// The charge on the latest notice.
-    pub charge: YearCharge,
-    /// Its instalments.
-    pub instalments: Vec<Instalment>,
-    /// Issue date of the latest notice.
-    pub issued_on: NaiveDate,
-    /// Paid to this year (never more than the charge and costs).
-    pub paid: Pence,
-    /// Recovery of this year (REFERENCE §1.10).
-    #[serde(default)]
-    pub recovery: YearRecovery,
-}
+pub type YearAccount = BilledYear<YearCharge>;
 
-impl YearAccount {
-    /// Charge and recovery costs not yet paid or written off.
-    pub fn outstanding(&self) -> Pence {
-        self.charge.net + self.recovery.net_costs() - self.paid
-    }
-
-    /// The year's debt as the recovery stage machine sees it.
-    pub fn debt_view(&self) -> DebtView<'_> {
-        DebtView {
-            instalments: &self.instalments,
-            paid: self.paid,
-            outstanding: self.outstanding(),
-        }
-    }
-
-    /// Each instalment with what has been paid towards it: money paid to the year covers
-    /// instalments in due order (REFERENCE §1.9).
-    pub fn paid_by_instalment(&self) -> impl Iterator<Item = (&Instalment, Pence)> + '_ {
-        let mut covered = self.paid.max(Pence::ZERO);
-        self.instalments.iter().map(move |instalment| {
-            let paid = instalment.amount.min(covered);
-            covered = covered - paid;
-            (instalment, paid)
-        })
-    }
-
-    /// The due date of the first instalment not fully paid.
-    pub fn first_unpaid_due(&self) -> Option<NaiveDate> {
-        self.paid_by_instalment()
-            .find(|(instalment, paid)| *paid < instalment.amount)
-            .map(|(instalment, _)| instalment.due)
+impl Charged for YearCharge {
+    fn net(&self) -> Pence {
+        self.net
     }
 }
 
@@ -149,27 +109,6 @@ impl OpenAccountState {
         }
     }
 
-    /// What is still owed on a debt.
-    pub fn outstanding(&self, debt: Debt) -> Pence {
-        match debt {
-            Debt::Sundry => self.sundry_charged - self.sundry_paid,
-            Debt::Year(year) => self.years.get(&year).map_or(Pence::ZERO, YearAccount::outstanding),
-        }
-    }
-
-    /// What has been paid to a debt.
-    pub fn paid(&self, debt: Debt) -> Pence {
-        match debt {
-            Debt::Sundry => self.sundry_paid,
-            Debt::Year(year) => self.years.get(&year).map_or(Pence::ZERO, |y| y.paid),
-        }
-    }
-
-    /// Every debt, oldest first.
-    pub fn debts(&self) -> impl DoubleEndedIterator<Item = Debt> + '_ {
-        std::iter::once(Debt::Sundry).chain(self.years.keys().map(|year| Debt::Year(*year)))
-    }
-
     fn add_paid(&mut self, allocation: &Allocation, sign: i64) -> Result<(), AccountError> {
         let delta = Pence::new(allocation.amount.get() * sign);
         match allocation.debt {
@@ -188,6 +127,38 @@ impl OpenAccountState {
             .checked_add(delta)
             .ok_or(AccountError::BalanceOutOfRange)?;
         Ok(())
+    }
+}
+
+impl Ledger for OpenAccountState {
+    type Charge = YearCharge;
+
+    fn years(&self) -> &BTreeMap<FinancialYear, YearAccount> {
+        &self.years
+    }
+
+    fn balance(&self) -> Pence {
+        self.balance_owed_pence
+    }
+
+    fn credit(&self) -> Pence {
+        self.credit
+    }
+
+    fn sundry(&self) -> (Pence, Pence) {
+        (self.sundry_charged, self.sundry_paid)
+    }
+
+    fn payments(&self) -> &HashMap<PaymentId, PaymentRecord> {
+        &self.payments
+    }
+
+    fn refunds(&self) -> &HashSet<PaymentId> {
+        &self.refunds
+    }
+
+    fn holds(&self) -> &[Hold] {
+        &self.holds
     }
 }
 

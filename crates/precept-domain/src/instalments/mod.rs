@@ -14,6 +14,7 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use crate::calendar::{FinancialYear, month_day};
 use crate::council_year::{LateTwelveRule, LocalPolicy};
+
 use crate::money::Pence;
 
 /// Days a notice allows before its first instalment is due (REFERENCE §1.9).
@@ -46,6 +47,26 @@ impl Default for InstalmentPlan {
     }
 }
 
+/// The local choices instalment plans depend on, shared by Council Tax and business rates
+/// (whose 12-instalment and minimum rules have the same shape, REFERENCE §2.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstalmentRules {
+    /// What a request for 12 gets after 15 April.
+    pub late_twelve_rule: LateTwelveRule,
+    /// Smallest instalment before instalments are merged.
+    pub minimum: Pence,
+}
+
+impl LocalPolicy {
+    /// The Council Tax instalment rules in this policy.
+    pub fn instalment_rules(&self) -> InstalmentRules {
+        InstalmentRules {
+            late_twelve_rule: self.late_twelve_rule,
+            minimum: self.instalment_minimum,
+        }
+    }
+}
+
 /// One instalment of a demand notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Instalment {
@@ -61,7 +82,7 @@ pub fn first_notice(
     issue: NaiveDate,
     total: Pence,
     plan: InstalmentPlan,
-    policy: &LocalPolicy,
+    policy: &InstalmentRules,
 ) -> Vec<Instalment> {
     let count = instalment_count(year, issue, plan, policy);
     // A single statutory instalment falls 14 days after issue, whatever the chosen day.
@@ -70,7 +91,7 @@ pub fn first_notice(
     } else {
         monthly_dates(year, issue, plan.day)
     };
-    schedule(total, count, dates, issue, policy.instalment_minimum)
+    schedule(total, count, dates, issue, policy.minimum)
 }
 
 /// A revised notice for a new `total` issued on `issue`: instalments already due (before the
@@ -82,7 +103,7 @@ pub fn revised_notice(
     issue: NaiveDate,
     total: Pence,
     new_day: Option<u32>,
-    policy: &LocalPolicy,
+    policy: &InstalmentRules,
 ) -> Vec<Instalment> {
     let earliest = earliest_due(issue);
     let mut kept = Vec::new();
@@ -109,18 +130,12 @@ pub fn revised_notice(
         None => previous.iter().map(|i| i.due).filter(|due| *due >= earliest).collect(),
     };
     let count = u32::try_from(dates.len()).unwrap_or(u32::MAX);
-    kept.extend(schedule(
-        total - demanded,
-        count,
-        dates,
-        issue,
-        policy.instalment_minimum,
-    ));
+    kept.extend(schedule(total - demanded, count, dates, issue, policy.minimum));
     kept
 }
 
 /// The statutory count, with the 12-instalment request applied.
-pub fn instalment_count(year: FinancialYear, issue: NaiveDate, plan: InstalmentPlan, policy: &LocalPolicy) -> u32 {
+pub fn instalment_count(year: FinancialYear, issue: NaiveDate, plan: InstalmentPlan, policy: &InstalmentRules) -> u32 {
     let months_left = months_after(year, issue);
     let statutory = if issue < year.first_day() || (issue.month() == 4 && year.contains(issue)) {
         10

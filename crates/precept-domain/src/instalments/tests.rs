@@ -67,7 +67,7 @@ fn the_number_of_instalments_depends_on_the_issue_date() {
         ("2025-09-01", twelve, 6),
     ] {
         assert_eq!(
-            instalment_count(year(), date(issue), plan, &policy),
+            instalment_count(year(), date(issue), plan, &policy.instalment_rules()),
             expected,
             "{issue} {plan:?}"
         );
@@ -76,8 +76,14 @@ fn the_number_of_instalments_depends_on_the_issue_date() {
         late_twelve_rule: LateTwelveRule::Statutory,
         ..policy
     };
-    assert_eq!(instalment_count(year(), date("2025-09-01"), twelve, &statutory_late), 5);
-    assert_eq!(instalment_count(year(), date("2025-05-01"), twelve, &statutory_late), 9);
+    assert_eq!(
+        instalment_count(year(), date("2025-09-01"), twelve, &statutory_late.instalment_rules()),
+        5
+    );
+    assert_eq!(
+        instalment_count(year(), date("2025-05-01"), twelve, &statutory_late.instalment_rules()),
+        9
+    );
 }
 
 #[test]
@@ -87,7 +93,7 @@ fn an_annual_bill_runs_april_to_january_on_the_chosen_day() {
         date("2025-03-10"),
         gbp("1234.56"),
         plan(PlanLength::Statutory, 15),
-        &LocalPolicy::england_default(),
+        &LocalPolicy::england_default().instalment_rules(),
     );
     let dues: Vec<NaiveDate> = bill.iter().map(|i| i.due).collect();
     let expected: Vec<NaiveDate> = [
@@ -117,7 +123,7 @@ fn the_first_instalment_is_at_least_14_days_after_issue() {
         date("2025-03-25"),
         gbp("1000.00"),
         plan(PlanLength::Statutory, 1),
-        &LocalPolicy::england_default(),
+        &LocalPolicy::england_default().instalment_rules(),
     );
     assert_eq!(bill.first().map(|i| i.due), Some(date("2025-05-01")));
     assert_eq!(bill.len(), 10);
@@ -127,7 +133,7 @@ fn the_first_instalment_is_at_least_14_days_after_issue() {
         date("2025-03-25"),
         gbp("1200.00"),
         plan(PlanLength::Twelve, 1),
-        &LocalPolicy::england_default(),
+        &LocalPolicy::england_default().instalment_rules(),
     );
     assert_eq!(
         (twelve.len(), twelve.last().map(|i| i.due)),
@@ -139,7 +145,7 @@ fn the_first_instalment_is_at_least_14_days_after_issue() {
         date("2026-01-20"),
         gbp("300.00"),
         plan(PlanLength::Statutory, 1),
-        &LocalPolicy::england_default(),
+        &LocalPolicy::england_default().instalment_rules(),
     );
     assert_eq!(
         late,
@@ -158,15 +164,29 @@ fn a_revised_notice_keeps_instalments_already_due_and_respreads_the_rest() {
         date("2025-03-10"),
         gbp("1500.00"),
         plan(PlanLength::Statutory, 1),
-        &policy,
+        &policy.instalment_rules(),
     );
     // Issued 20 September: October's instalment is only 11 days away, so April-October
     // (7 x £150 = £1,050) stay and £1,200 - £1,050 = £150 is spread over November-January.
-    let revised = revised_notice(year(), &first, date("2025-09-20"), gbp("1200.00"), None, &policy);
+    let revised = revised_notice(
+        year(),
+        &first,
+        date("2025-09-20"),
+        gbp("1200.00"),
+        None,
+        &policy.instalment_rules(),
+    );
     assert_eq!(revised.len(), 10);
     assert_eq!(amounts(&revised[7..]), vec![gbp("50.00"); 3]);
     // A reduction below what has fallen due caps the kept instalments at the new total.
-    let reduced = revised_notice(year(), &first, date("2025-09-20"), gbp("400.00"), None, &policy);
+    let reduced = revised_notice(
+        year(),
+        &first,
+        date("2025-09-20"),
+        gbp("400.00"),
+        None,
+        &policy.instalment_rules(),
+    );
     assert_eq!(amounts(&reduced), vec![gbp("150.00"), gbp("150.00"), gbp("100.00")]);
 }
 
@@ -192,11 +212,11 @@ proptest! {
         let policy = LocalPolicy::england_default();
         let length = if twelve { PlanLength::Twelve } else { PlanLength::Statutory };
         let issue = year().first_day() + chrono::Duration::days(issue_offset);
-        let first = first_notice(year(), issue, Pence::new(total), plan(length, day), &policy);
+        let first = first_notice(year(), issue, Pence::new(total), plan(length, day), &policy.instalment_rules());
         prop_assert_eq!(amounts(&first).into_iter().sum::<Pence>(), Pence::new(total));
         prop_assert!(first.iter().all(|i| i.due >= issue + chrono::Duration::days(14)));
         let revised_on = year().first_day() + chrono::Duration::days(revise_offset);
-        let revised = revised_notice(year(), &first, revised_on, Pence::new(revised_total), None, &policy);
+        let revised = revised_notice(year(), &first, revised_on, Pence::new(revised_total), None, &policy.instalment_rules());
         prop_assert_eq!(amounts(&revised).into_iter().sum::<Pence>(), Pence::new(revised_total));
     }
 }

@@ -3,17 +3,24 @@
 //! The order (REFERENCE §2.3; the statutory ordering is unconfirmed there, so this one is
 //! ours, documented in docs/NNDR.md and tested):
 //! 1. **gross** = RV × multiplier × liable days ÷ days in the year;
-//! 2. **empty property relief** for unoccupied days inside the free months (3, or 6 for
-//!    qualifying industrial premises), or the whole period below the empty exemption RV; the
+//! 2. **transitional relief** (§2.8): the increase above the previous year's bill, inflated
+//!    and capped by size band; or, in a year with a supplement (2026/27), the supplement on
+//!    the multiplier where no transitional relief is given. The reliefs below are fractions of
+//!    this chargeable amount;
+//! 3. **empty property relief** for unoccupied days inside the free months (3, or 6 for
+//!    qualifying industrial premises), or the whole period when exempt (RV below the empty
+//!    exemption value, a listed building, or an exemption the council accepted); the
 //!    occupied-only reliefs below do not apply to empty property;
-//! 3. **mandatory relief**: charitable 80% of gross, or else small business rate relief on
+//! 4. **mandatory relief**: charitable 80% of the chargeable amount, or else small business rate relief on
 //!    the ratepayer's main property (the two do not combine, §2.4);
-//! 4. **discretionary relief**: a charity top-up (basis points of gross, at most what is left),
+//! 5. **discretionary relief**: a charity top-up (basis points of the chargeable amount, at most
+//!    what is left),
 //!    then RHL relief on what remains, capped at the business's cash cap less what its group
 //!    has had elsewhere.
 //!
-//! Reliefs are exact fractions, rounded half up cumulatively so that together they never
-//! exceed the rounded gross; net is gross less the reliefs.
+//! Every line is an exact fraction, rounded half up cumulatively (a line is the difference of
+//! two rounded running totals), so reliefs never exceed what they relieve and gross plus
+//! supplement less transitional relief and the other reliefs is the net, to the penny.
 
 use chrono::{Months, NaiveDate};
 
@@ -22,7 +29,7 @@ use crate::calendar::days_inclusive;
 use crate::money::{ExactPence, Pence, round_half_up};
 
 /// Occupied or empty, for the period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Occupation {
     /// Occupied: the occupier is liable.
     Occupied,
@@ -36,7 +43,7 @@ pub enum Occupation {
 }
 
 /// The facts of the hereditament for one liable period within a year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PropertyFacts {
     /// Rateable value, whole pounds.
     pub rateable_value: u32,
@@ -44,6 +51,8 @@ pub struct PropertyFacts {
     pub rhl_use: bool,
     /// Occupied or empty.
     pub occupation: Occupation,
+    /// A listed building: exempt while empty, indefinitely (REFERENCE §2.6).
+    pub listed_building: bool,
     /// First liable day.
     pub from: NaiveDate,
     /// Last liable day (same financial year as `from`).
@@ -51,7 +60,7 @@ pub struct PropertyFacts {
 }
 
 /// What the ratepayer qualifies for, as decided by the council.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReliefClaims {
     /// SBRR on this property as the ratepayer's main (or only) one (§2.4's tests met).
     pub sbrr: bool,
@@ -61,10 +70,16 @@ pub struct ReliefClaims {
     pub charity_top_up_bp: u32,
     /// RHL relief already granted to the business's group this year elsewhere.
     pub rhl_cap_used: Pence,
+    /// Empty and exempt indefinitely for a reason the council has accepted (charity next use,
+    /// occupation prohibited by law, owner insolvent or an executor: REFERENCE §2.6).
+    pub empty_exempt: bool,
+    /// The previous year's annual bill that transitional relief caps this year's increase
+    /// against (REFERENCE §2.8); `None` when not eligible (e.g. listed after the revaluation).
+    pub transitional_base: Option<Pence>,
 }
 
 /// A charge and every relief in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NndrCharge {
     /// The multiplier that applied.
     pub multiplier_kind: MultiplierKind,
@@ -74,6 +89,10 @@ pub struct NndrCharge {
     pub days: i64,
     /// RV × multiplier for the days.
     pub gross: Pence,
+    /// The multiplier supplement for the days (2026/27, when no transitional relief).
+    pub supplement: Pence,
+    /// Transitional relief: the increase above the cap.
+    pub transitional: Pence,
     /// Empty property relief.
     pub empty_relief: Pence,
     /// Mandatory charitable relief.
@@ -108,12 +127,12 @@ fn sbrr_share(taper: SbrrTaper, rv: u32) -> ExactPence {
 }
 
 /// Days of `from..=to` inside the empty free months (the whole period if exempt).
-fn free_days(year: &NndrYear, facts: &PropertyFacts) -> i64 {
+fn free_days(year: &NndrYear, facts: &PropertyFacts, exempt: bool) -> i64 {
     let Occupation::Empty { since, industrial } = facts.occupation else {
         return 0;
     };
     let days = days_inclusive(facts.from, facts.to);
-    if facts.rateable_value < year.empty.exempt_below {
+    if facts.rateable_value < year.empty.exempt_below || facts.listed_building || exempt {
         return days;
     }
     let months = if industrial {
@@ -157,6 +176,17 @@ impl Grants {
     }
 }
 
+/// The cap transitional relief puts on the period's charge: the previous year's bill, inflated,
+/// plus the year's allowed increase, for the period's days.
+fn transitional_cap(year: &NndrYear, facts: &PropertyFacts, base: Pence, days: i64) -> Option<ExactPence> {
+    let caps = year.transitional?;
+    let factor = i128::from(10_000 + caps.inflation_bp) * i128::from(10_000 + caps.cap_bp(facts.rateable_value));
+    Some(ratio(
+        i128::from(base.get()) * factor * i128::from(days),
+        100_000_000 * i128::from(year.year.days()),
+    ))
+}
+
 /// The charge for a liable period (REFERENCE §2.3 order, as set out in the module docs).
 pub fn nndr_charge(year: &NndrYear, facts: &PropertyFacts, claims: &ReliefClaims) -> NndrCharge {
     let occupied = facts.occupation == Occupation::Occupied;
@@ -164,30 +194,46 @@ pub fn nndr_charge(year: &NndrYear, facts: &PropertyFacts, claims: &ReliefClaims
         .multipliers
         .applicable(facts.rateable_value, facts.rhl_use, occupied);
     let days = days_inclusive(facts.from, facts.to).max(0);
-    let gross = ratio(
-        i128::from(facts.rateable_value) * i128::from(multiplier.0) * i128::from(days),
-        10 * i128::from(year.year.days()),
-    );
-    let mut grants = Grants::new(gross);
+    let per_day = |tenths: u32| {
+        ratio(
+            i128::from(facts.rateable_value) * i128::from(tenths) * i128::from(days),
+            10 * i128::from(year.year.days()),
+        )
+    };
+    let gross = per_day(multiplier.0);
+    // Transitional relief caps an increase; a bill that falls passes through (§2.8).
+    let cap = claims
+        .transitional_base
+        .and_then(|base| transitional_cap(year, facts, base, days));
+    let transitional = cap.map_or(ratio(0, 1), |cap| (gross - cap).max(ratio(0, 1)));
+    let supplement = match year.supplement {
+        Some(extra) if transitional == ratio(0, 1) => per_day(extra.0),
+        _ => ratio(0, 1),
+    };
+    let chargeable = gross + supplement - transitional;
+    let mut grants = Grants::new(chargeable);
     let empty_share = if days == 0 {
         ratio(0, 1)
     } else {
-        ratio(i128::from(free_days(year, facts)), i128::from(days))
+        ratio(
+            i128::from(free_days(year, facts, claims.empty_exempt)),
+            i128::from(days),
+        )
     };
-    let empty_relief = grants.take(gross * empty_share);
+    let empty_relief = grants.take(chargeable * empty_share);
     let bp = |bp: u32| ratio(i128::from(bp), 10_000);
     let (charity_relief, sbrr, charity_top_up) = if !occupied {
         (Pence::ZERO, Pence::ZERO, Pence::ZERO)
     } else if claims.charity {
-        let mandatory = grants.take(gross * bp(year.charity_mandatory_bp));
+        let mandatory = grants.take(chargeable * bp(year.charity_mandatory_bp));
         (
             mandatory,
             Pence::ZERO,
-            grants.take(gross * bp(claims.charity_top_up_bp)),
+            grants.take(chargeable * bp(claims.charity_top_up_bp)),
         )
     } else if claims.sbrr {
         let share = sbrr_share(year.sbrr, facts.rateable_value);
-        (Pence::ZERO, grants.take(gross * share), Pence::ZERO)
+        (Pence::ZERO, grants.take(chargeable * share), Pence::ZERO)
     } else {
         (Pence::ZERO, Pence::ZERO, Pence::ZERO)
     };
@@ -199,18 +245,23 @@ pub fn nndr_charge(year: &NndrYear, facts: &PropertyFacts, claims: &ReliefClaims
         }
         _ => Pence::ZERO,
     };
-    let gross = round_half_up(gross);
+    // Each line is a difference of rounded running totals, so the lines add up exactly.
+    let gross_rounded = round_half_up(gross);
+    let with_supplement = round_half_up(gross + supplement);
+    let chargeable = round_half_up(chargeable);
     let reliefs = empty_relief + charity_relief + sbrr + charity_top_up + rhl_relief;
     NndrCharge {
         multiplier_kind,
         multiplier,
         days,
-        gross,
+        gross: gross_rounded,
+        supplement: with_supplement - gross_rounded,
+        transitional: with_supplement - chargeable,
         empty_relief,
         charity_relief,
         sbrr,
         charity_top_up,
         rhl_relief,
-        net: (gross - reliefs).max(Pence::ZERO),
+        net: (chargeable - reliefs).max(Pence::ZERO),
     }
 }

@@ -7,11 +7,11 @@ use crate::money::Pence;
 
 /// A multiplier in tenths of a penny per pound of rateable value (55.5p = 555): every
 /// published multiplier has one decimal place, so charges stay exact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Multiplier(pub u32);
 
 /// Which multiplier applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum MultiplierKind {
     /// Small business (RV below the threshold).
     SmallBusiness,
@@ -25,8 +25,21 @@ pub enum MultiplierKind {
     HighValue,
 }
 
+impl MultiplierKind {
+    /// The multiplier's name in read models and the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            MultiplierKind::SmallBusiness => "small_business",
+            MultiplierKind::Standard => "standard",
+            MultiplierKind::SmallBusinessRhl => "small_business_rhl",
+            MultiplierKind::StandardRhl => "standard_rhl",
+            MultiplierKind::HighValue => "high_value",
+        }
+    }
+}
+
 /// The year's multipliers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Multipliers {
     /// Standard and small business (to 2025/26).
     Two {
@@ -96,7 +109,7 @@ impl Multipliers {
 
 /// Small business rate relief's taper (REFERENCE §2.4): 100% up to `full_up_to`, falling
 /// in a straight line to nothing at `zero_from`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SbrrTaper {
     /// RV (whole pounds) up to which relief is 100% (£12,000).
     pub full_up_to: u32,
@@ -105,7 +118,7 @@ pub struct SbrrTaper {
 }
 
 /// Empty property relief (REFERENCE §2.6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EmptyRelief {
     /// Months free from the day a property became empty (3).
     pub months: u32,
@@ -116,7 +129,7 @@ pub struct EmptyRelief {
 }
 
 /// Retail, hospitality and leisure relief (REFERENCE §2.7), to 2025/26.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RhlRelief {
     /// Relief, basis points of the charge after mandatory reliefs (2025/26: 4000).
     pub relief_bp: u32,
@@ -124,8 +137,36 @@ pub struct RhlRelief {
     pub cash_cap: Pence,
 }
 
+/// Transitional relief (REFERENCE §2.8): a year's bill may rise by at most a percentage of
+/// the previous year's (after inflating it), by property size; only increases are capped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TransitionalCaps {
+    /// RV (whole pounds) up to which a property is small (£20,000; £28,000 in London).
+    pub small_up_to: u32,
+    /// RV up to which a property is medium (£100,000).
+    pub medium_up_to: u32,
+    /// The largest increase for small, medium and large properties, basis points.
+    pub caps_bp: [u32; 3],
+    /// Inflation added to the previous year's bill first, basis points (0 where the year's
+    /// caps are without it; the figure is unconfirmed in REFERENCE, so a parameter).
+    pub inflation_bp: u32,
+}
+
+impl TransitionalCaps {
+    /// The cap for a property of `rateable_value`, basis points.
+    pub fn cap_bp(&self, rateable_value: u32) -> u32 {
+        if rateable_value <= self.small_up_to {
+            self.caps_bp[0]
+        } else if rateable_value <= self.medium_up_to {
+            self.caps_bp[1]
+        } else {
+            self.caps_bp[2]
+        }
+    }
+}
+
 /// Everything national that decides a year's charges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NndrYear {
     /// The year.
     pub year: FinancialYear,
@@ -139,6 +180,11 @@ pub struct NndrYear {
     pub empty: EmptyRelief,
     /// RHL relief, in the years it exists.
     pub rhl: Option<RhlRelief>,
+    /// Transitional relief caps, in the years of a scheme.
+    pub transitional: Option<TransitionalCaps>,
+    /// A supplement on the multiplier for ratepayers not receiving transitional relief
+    /// (REFERENCE §2.2: 1p for 2026/27), tenths of a penny.
+    pub supplement: Option<Multiplier>,
 }
 
 const fn p(tenths: u32) -> Multiplier {
@@ -161,10 +207,30 @@ impl NndrYear {
                 cash_cap: Pence::new(11_000_000),
             })
         };
-        let (multipliers, rhl) = match year.start_year() {
-            2023 => (two(512, 499), rhl(7_500)),
-            2024 => (two(546, 499), rhl(7_500)),
-            2025 => (two(555, 499), rhl(4_000)),
+        // REFERENCE §2.8. Inflation for 2024/25 and 2025/26 is not given there: the
+        // September CPI figures the multipliers followed (6.7%, 1.7%) are used, unconfirmed.
+        let transitional = |caps_bp, inflation_bp| {
+            Some(TransitionalCaps {
+                small_up_to: 20_000,
+                medium_up_to: 100_000,
+                caps_bp,
+                inflation_bp,
+            })
+        };
+        let (multipliers, rhl, transitional, supplement) = match year.start_year() {
+            2023 => (two(512, 499), rhl(7_500), transitional([500, 1_500, 3_000], 0), None),
+            2024 => (
+                two(546, 499),
+                rhl(7_500),
+                transitional([1_000, 2_500, 4_000], 670),
+                None,
+            ),
+            2025 => (
+                two(555, 499),
+                rhl(4_000),
+                transitional([2_500, 4_000, 5_500], 170),
+                None,
+            ),
             2026 => (
                 Multipliers::Five {
                     small_business_rhl: p(382),
@@ -176,6 +242,8 @@ impl NndrYear {
                     high_value_from: 500_000,
                 },
                 None,
+                transitional([500, 1_500, 3_000], 0),
+                Some(p(10)),
             ),
             _ => return None,
         };
@@ -193,6 +261,8 @@ impl NndrYear {
                 exempt_below: 2_900,
             },
             rhl,
+            transitional,
+            supplement,
         })
     }
 }

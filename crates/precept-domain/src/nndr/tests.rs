@@ -20,6 +20,7 @@ fn whole_year(start: i32, rateable_value: u32, occupation: Occupation, rhl_use: 
         rateable_value,
         rhl_use,
         occupation,
+        listed_building: false,
         from: year.first_day(),
         to: year.last_day(),
     }
@@ -33,6 +34,8 @@ struct Case {
     claims: ReliefClaims,
     kind: MultiplierKind,
     gross: Pence,
+    /// Supplement and transitional relief.
+    adjust: [Pence; 2],
     reliefs: [Pence; 5],
     net: Pence,
 }
@@ -41,6 +44,12 @@ fn check(case: &Case) {
     let charge = nndr_charge(&year(case.year), &case.facts, &case.claims);
     assert_eq!(charge.multiplier_kind, case.kind, "{}: multiplier", case.name);
     assert_eq!(charge.gross, case.gross, "{}: gross", case.name);
+    assert_eq!(
+        [charge.supplement, charge.transitional],
+        case.adjust,
+        "{}: [supplement, transitional]",
+        case.name
+    );
     let reliefs = [
         charge.empty_relief,
         charge.charity_relief,
@@ -55,7 +64,7 @@ fn check(case: &Case) {
     );
     assert_eq!(charge.net, case.net, "{}: net", case.name);
     assert_eq!(
-        charge.gross - reliefs.iter().copied().sum::<Pence>(),
+        charge.gross + charge.supplement - charge.transitional - reliefs.iter().copied().sum::<Pence>(),
         charge.net,
         "{}: adds up",
         case.name
@@ -79,6 +88,7 @@ fn worked_examples() {
             },
             kind: MultiplierKind::SmallBusiness,
             gross: gbp("6736.50"),
+            adjust: [NONE, NONE],
             reliefs: [NONE, NONE, gbp("3368.25"), NONE, NONE],
             net: gbp("3368.25"),
         },
@@ -93,6 +103,7 @@ fn worked_examples() {
             },
             kind: MultiplierKind::SmallBusiness,
             gross: gbp("5988.00"),
+            adjust: [NONE, NONE],
             reliefs: [NONE, NONE, gbp("5988.00"), NONE, NONE],
             net: NONE,
         },
@@ -110,6 +121,7 @@ fn worked_examples() {
             },
             kind: MultiplierKind::SmallBusiness,
             gross: gbp("19960.00"),
+            adjust: [NONE, NONE],
             reliefs: [NONE, gbp("15968.00"), NONE, gbp("1996.00"), NONE],
             net: gbp("1996.00"),
         },
@@ -130,6 +142,7 @@ fn worked_examples() {
             claims: ReliefClaims::default(),
             kind: MultiplierKind::Standard,
             gross: gbp("33300.00"),
+            adjust: [NONE, NONE],
             reliefs: [NONE; 5],
             net: gbp("33300.00"),
         },
@@ -150,10 +163,12 @@ fn worked_examples() {
             claims: ReliefClaims::default(),
             kind: MultiplierKind::Standard,
             gross: gbp("33300.00"),
+            adjust: [NONE, NONE],
             reliefs: [gbp("8302.19"), NONE, NONE, NONE, NONE],
             net: gbp("24997.81"),
         },
-        // §2.2 2026/27: RV £600,000 pays the high-value 50.8p whatever its use: £304,800.
+        // §2.2 2026/27: RV £600,000 pays the high-value 50.8p whatever its use: £304,800,
+        // and, receiving no transitional relief, the 1p supplement: £6,000.
         Case {
             name: "2026/27 property over £500,000 (RHL use)",
             year: 2026,
@@ -161,10 +176,76 @@ fn worked_examples() {
             claims: ReliefClaims::default(),
             kind: MultiplierKind::HighValue,
             gross: gbp("304800.00"),
+            adjust: [gbp("6000.00"), NONE],
             reliefs: [NONE; 5],
-            net: gbp("304800.00"),
+            net: gbp("310800.00"),
         },
-        // 2026/27: an RHL shop below £51,000 pays 38.2p; RV £20,000 → £7,640.
+        // §2.8 2026/27: the same property with last year's bill £250,000: a large property's
+        // increase is capped at 30% (no inflation in 2026/27), £325,000, above this bill, so
+        // no relief is received and the supplement applies.
+        Case {
+            name: "2026/27 transitional relief not needed",
+            year: 2026,
+            facts: whole_year(2026, 600_000, Occupation::Occupied, false),
+            claims: ReliefClaims {
+                transitional_base: Some(gbp("250000.00")),
+                ..ReliefClaims::default()
+            },
+            kind: MultiplierKind::HighValue,
+            gross: gbp("304800.00"),
+            adjust: [gbp("6000.00"), NONE],
+            reliefs: [NONE; 5],
+            net: gbp("310800.00"),
+        },
+        // §2.8 2026/27: last year's bill £200,000: capped at £260,000, so £44,800 relief and
+        // no supplement.
+        Case {
+            name: "2026/27 large property under transitional relief",
+            year: 2026,
+            facts: whole_year(2026, 600_000, Occupation::Occupied, false),
+            claims: ReliefClaims {
+                transitional_base: Some(gbp("200000.00")),
+                ..ReliefClaims::default()
+            },
+            kind: MultiplierKind::HighValue,
+            gross: gbp("304800.00"),
+            adjust: [NONE, gbp("44800.00")],
+            reliefs: [NONE; 5],
+            net: gbp("260000.00"),
+        },
+        // §2.8 2025/26: a medium property (RV £50,000 × 49.9p = £24,950) whose bill was
+        // £15,000 last year: cap £15,000 × 1.017 (inflation) × 1.40 = £21,357; relief £3,593.
+        Case {
+            name: "2025/26 medium property under transitional relief",
+            year: 2025,
+            facts: whole_year(2025, 50_000, Occupation::Occupied, false),
+            claims: ReliefClaims {
+                transitional_base: Some(gbp("15000.00")),
+                ..ReliefClaims::default()
+            },
+            kind: MultiplierKind::SmallBusiness,
+            gross: gbp("24950.00"),
+            adjust: [NONE, gbp("3593.00")],
+            reliefs: [NONE; 5],
+            net: gbp("21357.00"),
+        },
+        // A bill that falls passes through (§2.8: only increases are capped).
+        Case {
+            name: "a falling bill gets no transitional relief",
+            year: 2025,
+            facts: whole_year(2025, 50_000, Occupation::Occupied, false),
+            claims: ReliefClaims {
+                transitional_base: Some(gbp("30000.00")),
+                ..ReliefClaims::default()
+            },
+            kind: MultiplierKind::SmallBusiness,
+            gross: gbp("24950.00"),
+            adjust: [NONE, NONE],
+            reliefs: [NONE; 5],
+            net: gbp("24950.00"),
+        },
+        // 2026/27: an RHL shop below £51,000 pays 38.2p; RV £20,000 → £7,640, and the 1p
+        // supplement, £200.
         Case {
             name: "2026/27 small RHL shop",
             year: 2026,
@@ -172,8 +253,9 @@ fn worked_examples() {
             claims: ReliefClaims::default(),
             kind: MultiplierKind::SmallBusinessRhl,
             gross: gbp("7640.00"),
+            adjust: [gbp("200.00"), NONE],
             reliefs: [NONE; 5],
-            net: gbp("7640.00"),
+            net: gbp("7840.00"),
         },
         // §2.7 2025/26: a retail store, RV £700,000 × 55.5p = £388,500; 40% would be £155,400,
         // capped at £110,000.
@@ -184,6 +266,7 @@ fn worked_examples() {
             claims: ReliefClaims::default(),
             kind: MultiplierKind::Standard,
             gross: gbp("388500.00"),
+            adjust: [NONE, NONE],
             reliefs: [NONE, NONE, NONE, NONE, gbp("110000.00")],
             net: gbp("278500.00"),
         },
@@ -199,6 +282,7 @@ fn worked_examples() {
             },
             kind: MultiplierKind::Standard,
             gross: gbp("388500.00"),
+            adjust: [NONE, NONE],
             reliefs: [NONE, NONE, NONE, NONE, gbp("10000.00")],
             net: gbp("378500.00"),
         },
@@ -298,6 +382,7 @@ proptest::proptest! {
         charity: bool,
         charity_top_up_bp in 0u32..=2_000,
         rhl_cap_used in 0i64..12_000_000,
+        transitional_base in proptest::option::of(0i64..200_000_000),
     ) {
         let fy = FinancialYear::starting(start).expect("year");
         let from = fy.first_day() + chrono::Days::new(first.min(363));
@@ -306,12 +391,48 @@ proptest::proptest! {
             None => Occupation::Occupied,
             Some(days) => Occupation::Empty { since: from - chrono::Days::new(days), industrial },
         };
-        let facts = PropertyFacts { rateable_value, rhl_use, occupation, from, to };
-        let claims = ReliefClaims { sbrr, charity, charity_top_up_bp, rhl_cap_used: Pence::new(rhl_cap_used) };
+        let facts = PropertyFacts { rateable_value, rhl_use, occupation, listed_building: false, from, to };
+        let claims = ReliefClaims {
+            sbrr,
+            charity,
+            charity_top_up_bp,
+            rhl_cap_used: Pence::new(rhl_cap_used),
+            empty_exempt: false,
+            transitional_base: transitional_base.map(Pence::new),
+        };
         let charge = nndr_charge(&year(start), &facts, &claims);
         let reliefs = [charge.empty_relief, charge.charity_relief, charge.sbrr, charge.charity_top_up, charge.rhl_relief];
         proptest::prop_assert!(reliefs.iter().all(|relief| *relief >= Pence::ZERO));
         proptest::prop_assert!(charge.net >= Pence::ZERO);
-        proptest::prop_assert_eq!(charge.gross - reliefs.iter().copied().sum::<Pence>(), charge.net);
+        proptest::prop_assert!(charge.supplement >= Pence::ZERO && charge.transitional >= Pence::ZERO);
+        proptest::prop_assert!(charge.transitional <= charge.gross);
+        proptest::prop_assert_eq!(
+            charge.gross + charge.supplement - charge.transitional - reliefs.iter().copied().sum::<Pence>(),
+            charge.net
+        );
     }
+}
+
+#[test]
+fn listed_buildings_and_accepted_exemptions_pay_nothing_while_empty() {
+    // §2.6: empty and exempt indefinitely, however long empty.
+    let empty = Occupation::Empty {
+        since: d("2020-01-01"),
+        industrial: false,
+    };
+    let mut listed = whole_year(2025, 80_000, empty, false);
+    listed.listed_building = true;
+    assert_eq!(
+        nndr_charge(&year(2025), &listed, &ReliefClaims::default()).net,
+        Pence::ZERO
+    );
+    let plain = whole_year(2025, 80_000, empty, false);
+    let exempt = ReliefClaims {
+        empty_exempt: true,
+        ..ReliefClaims::default()
+    };
+    assert_eq!(nndr_charge(&year(2025), &plain, &exempt).net, Pence::ZERO);
+    // Occupied, neither exemption matters: 80,000 × 55.5p.
+    let occupied = whole_year(2025, 80_000, Occupation::Occupied, false);
+    assert_eq!(nndr_charge(&year(2025), &occupied, &exempt).net, gbp("44400.00"));
 }

@@ -74,7 +74,7 @@ struct LocalPolicyV1 {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct RecoveryTimetableV1 {
+pub(crate) struct RecoveryTimetableV1 {
     reminder_after_days: u32,
     reminder_pay_days: u32,
     balance_due_days: u32,
@@ -90,7 +90,7 @@ struct RecoveryTimetableV1 {
 }
 
 impl RecoveryTimetableV1 {
-    fn from_domain(policy: &RecoveryPolicy) -> Self {
+    pub(crate) fn from_domain(policy: &RecoveryPolicy) -> Self {
         RecoveryTimetableV1 {
             reminder_after_days: policy.reminder_after_days,
             reminder_pay_days: policy.reminder_pay_days,
@@ -107,7 +107,7 @@ impl RecoveryTimetableV1 {
         }
     }
 
-    fn into_domain(self, summons_costs: Pence, liability_order_costs: Pence) -> RecoveryPolicy {
+    pub(crate) fn into_domain(self, summons_costs: Pence, liability_order_costs: Pence) -> RecoveryPolicy {
         RecoveryPolicy {
             reminder_after_days: self.reminder_after_days,
             reminder_pay_days: self.reminder_pay_days,

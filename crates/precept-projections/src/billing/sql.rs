@@ -45,8 +45,13 @@ pub(crate) fn fold_batch(
                 let row = fold::apply_property(row, commit, events)?;
                 properties.insert(commit.aggregate_id.clone(), row);
             }
-            // Settings have no billing rows; bills carry the figures they used.
-            FeedEvents::CouncilYear(_) => {}
+            // Settings have no billing rows; bills carry the figures they used. Business
+            // rates commits are folded by `crate::nndr` in the same transaction.
+            FeedEvents::CouncilYear(_)
+            | FeedEvents::NndrAccount(_)
+            | FeedEvents::Hereditament(_)
+            | FeedEvents::NndrYear(_)
+            | FeedEvents::Agency(_) => {}
         }
         last = commit.sequence;
     }
@@ -208,6 +213,7 @@ macro_rules! backend {
                 write_accounts(&mut tx, council, &folded).await?;
                 write_lines(&mut tx, council, &folded.appended.lines).await?;
                 crate::recovery::sql::$module::write(&mut tx, council, &folded).await?;
+                crate::nndr::sql::$module::apply(&mut tx, council, &fresh).await?;
                 write_properties(&mut tx, council, &folded).await?;
                 sqlx::query(
                     "INSERT INTO projector_checkpoints (projector, council, last_sequence) VALUES ($1, $2, $3) \

@@ -22,7 +22,7 @@ enum DebtV1 {
 
 /// An amount applied to a debt.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct AllocationV1 {
+pub(crate) struct AllocationV1 {
     debt: DebtV1,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     year: Option<String>,
@@ -60,13 +60,13 @@ impl Dto<Allocation> for AllocationV1 {
 }
 
 /// Decodes a list of allocations.
-pub(super) fn allocations_into_domain(allocations: Vec<AllocationV1>) -> Result<Vec<Allocation>, DecodeError> {
+pub(crate) fn allocations_into_domain(allocations: Vec<AllocationV1>) -> Result<Vec<Allocation>, DecodeError> {
     allocations.into_iter().map(AllocationV1::into_domain).collect()
 }
 
 /// `PaymentAllocated`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct PaymentAllocatedV1 {
+pub(crate) struct PaymentAllocatedV1 {
     payment_id: Uuid,
     appropriated: bool,
     allocations: Vec<AllocationV1>,
@@ -95,7 +95,7 @@ impl Dto<PaymentAllocated> for PaymentAllocatedV1 {
 
 /// `AllocationReleased`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct AllocationReleasedV1 {
+pub(crate) struct AllocationReleasedV1 {
     year: String,
     amount_pence: i64,
 }
@@ -118,7 +118,7 @@ impl Dto<AllocationReleased> for AllocationReleasedV1 {
 
 /// `CreditCarriedForward`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct CreditCarriedForwardV1 {
+pub(crate) struct CreditCarriedForwardV1 {
     year: String,
     amount_pence: i64,
     on: NaiveDate,

@@ -13,7 +13,7 @@ use crate::codec::values_v1::{parse_year, year_text};
 
 /// `InstalmentPlanChosen`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct InstalmentPlanV1 {
+pub(crate) struct InstalmentPlanV1 {
     length: PlanLengthV1,
     day: u32,
 }
@@ -49,7 +49,7 @@ impl Dto<InstalmentPlan> for InstalmentPlanV1 {
 
 /// `BillIssued`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct BillIssuedV1 {
+pub(crate) struct BillIssuedV1 {
     year: String,
     notice_number: u32,
     kind: NoticeKindV1,
@@ -60,13 +60,13 @@ pub(super) struct BillIssuedV1 {
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum NoticeKindV1 {
+pub(crate) enum NoticeKindV1 {
     First,
     Revised,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct InstalmentV1 {
+pub(crate) struct InstalmentV1 {
     due: NaiveDate,
     amount_pence: i64,
 }
@@ -76,20 +76,10 @@ impl Dto<BillIssued> for BillIssuedV1 {
         BillIssuedV1 {
             year: year_text(bill.year),
             notice_number: bill.notice_number,
-            kind: match bill.kind {
-                NoticeKind::First => NoticeKindV1::First,
-                NoticeKind::Revised => NoticeKindV1::Revised,
-            },
+            kind: bill.kind.into(),
             issue_date: bill.issue_date,
             charge: YearChargeV1::from_domain(&bill.charge),
-            instalments: bill
-                .instalments
-                .iter()
-                .map(|instalment| InstalmentV1 {
-                    due: instalment.due,
-                    amount_pence: instalment.amount.get(),
-                })
-                .collect(),
+            instalments: instalments_v1(&bill.instalments),
         }
     }
 
@@ -97,20 +87,50 @@ impl Dto<BillIssued> for BillIssuedV1 {
         Ok(BillIssued {
             year: parse_year(&self.year, "year")?,
             notice_number: self.notice_number,
-            kind: match self.kind {
-                NoticeKindV1::First => NoticeKind::First,
-                NoticeKindV1::Revised => NoticeKind::Revised,
-            },
+            kind: self.kind.into(),
             issue_date: self.issue_date,
             charge: self.charge.into_domain()?,
-            instalments: self
-                .instalments
-                .into_iter()
-                .map(|instalment| Instalment {
-                    due: instalment.due,
-                    amount: Pence::new(instalment.amount_pence),
-                })
-                .collect(),
+            instalments: instalments_from_v1(self.instalments),
         })
     }
+}
+
+impl From<NoticeKind> for NoticeKindV1 {
+    fn from(kind: NoticeKind) -> Self {
+        match kind {
+            NoticeKind::First => NoticeKindV1::First,
+            NoticeKind::Revised => NoticeKindV1::Revised,
+        }
+    }
+}
+
+impl From<NoticeKindV1> for NoticeKind {
+    fn from(kind: NoticeKindV1) -> Self {
+        match kind {
+            NoticeKindV1::First => NoticeKind::First,
+            NoticeKindV1::Revised => NoticeKind::Revised,
+        }
+    }
+}
+
+/// Instalments in their stored form.
+pub(crate) fn instalments_v1(instalments: &[Instalment]) -> Vec<InstalmentV1> {
+    instalments
+        .iter()
+        .map(|instalment| InstalmentV1 {
+            due: instalment.due,
+            amount_pence: instalment.amount.get(),
+        })
+        .collect()
+}
+
+/// Instalments from their stored form.
+pub(crate) fn instalments_from_v1(instalments: Vec<InstalmentV1>) -> Vec<Instalment> {
+    instalments
+        .into_iter()
+        .map(|instalment| Instalment {
+            due: instalment.due,
+            amount: Pence::new(instalment.amount_pence),
+        })
+        .collect()
 }

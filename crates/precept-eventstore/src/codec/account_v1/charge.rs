@@ -15,7 +15,7 @@ use crate::codec::values_v1::{PreceptorKindV1, band_text, parse_band, parse_code
 
 /// A year's charge.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct YearChargeV1 {
+pub(crate) struct YearChargeV1 {
     year: String,
     liable_days: i64,
     segments: Vec<ChargeSegmentV1>,

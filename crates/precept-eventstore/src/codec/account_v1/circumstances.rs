@@ -14,7 +14,7 @@ use crate::codec::json::{Dto, invalid};
 
 /// `LiabilityEnded`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct LiabilityEndedV1 {
+pub(crate) struct LiabilityEndedV1 {
     move_out: NaiveDate,
     last_day: NaiveDate,
 }
@@ -38,7 +38,7 @@ impl Dto<LiabilityEnded> for LiabilityEndedV1 {
 /// A discount kind, as stored.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum DiscountKindV1 {
+pub(crate) enum DiscountKindV1 {
     SinglePerson,
     AllDisregarded,
 }
@@ -62,20 +62,20 @@ impl From<DiscountKindV1> for DiscountKind {
 }
 
 /// Parses a stored exemption class letter.
-pub(super) fn parse_class(text: &str, field: &'static str) -> Result<ExemptionClass, DecodeError> {
+pub(crate) fn parse_class(text: &str, field: &'static str) -> Result<ExemptionClass, DecodeError> {
     ExemptionClass::parse(text).map_err(invalid(field))
 }
 
 /// Why a premium applies, as stored (the date, if any, travels beside it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum PremiumBasisV1 {
+pub(crate) enum PremiumBasisV1 {
     LongTermEmpty,
     SecondHome,
 }
 
 /// A premium basis as its stored tag and `empty_since` date.
-pub(super) fn premium_basis_parts(basis: PremiumBasis) -> (PremiumBasisV1, Option<NaiveDate>) {
+pub(crate) fn premium_basis_parts(basis: PremiumBasis) -> (PremiumBasisV1, Option<NaiveDate>) {
     match basis {
         PremiumBasis::LongTermEmpty { empty_since } => (PremiumBasisV1::LongTermEmpty, Some(empty_since)),
         PremiumBasis::SecondHome => (PremiumBasisV1::SecondHome, None),
@@ -84,7 +84,7 @@ pub(super) fn premium_basis_parts(basis: PremiumBasis) -> (PremiumBasisV1, Optio
 
 /// A premium basis from its stored tag and date: the date is required for long-term empty
 /// and refused otherwise.
-pub(super) fn premium_basis(
+pub(crate) fn premium_basis(
     basis: PremiumBasisV1,
     empty_since: Option<NaiveDate>,
     field: &'static str,
@@ -98,7 +98,7 @@ pub(super) fn premium_basis(
 
 /// `DiscountAwarded`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct DiscountAwardedV1 {
+pub(crate) struct DiscountAwardedV1 {
     kind: DiscountKindV1,
     from: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,7 +125,7 @@ impl Dto<PeriodStarted<DiscountKind>> for DiscountAwardedV1 {
 
 /// `ExemptionAwarded`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct ExemptionAwardedV1 {
+pub(crate) struct ExemptionAwardedV1 {
     class: String,
     from: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,7 +152,7 @@ impl Dto<PeriodStarted<ExemptionClass>> for ExemptionAwardedV1 {
 
 /// `PremiumStarted`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct PremiumStartedV1 {
+pub(crate) struct PremiumStartedV1 {
     basis: PremiumBasisV1,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     empty_since: Option<NaiveDate>,
@@ -183,7 +183,7 @@ impl Dto<PeriodStarted<PremiumBasis>> for PremiumStartedV1 {
 
 /// `DiscountEnded`, `ExemptionEnded` and `PremiumEnded`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct PeriodEndedV1 {
+pub(crate) struct PeriodEndedV1 {
     from: NaiveDate,
     last_day: NaiveDate,
 }

@@ -18,11 +18,11 @@ use precept_domain::recovery::{
 use precept_domain::{AccountId, FinancialYear, PartyId, PaymentId, Pence, Uprn};
 use uuid::Uuid;
 
-pub(super) fn date(text: &str) -> NaiveDate {
+pub(crate) fn date(text: &str) -> NaiveDate {
     text.parse().expect("fixture date")
 }
 
-pub(super) fn year() -> FinancialYear {
+pub(crate) fn year() -> FinancialYear {
     FinancialYear::starting(2025).expect("fixture year")
 }
 
@@ -30,7 +30,7 @@ fn uuid(text: &str) -> Uuid {
     Uuid::parse_str(text).expect("fixture uuid")
 }
 
-pub(super) fn payment_id() -> PaymentId {
+pub(crate) fn payment_id() -> PaymentId {
     PaymentId::from_uuid(uuid("00000000-0000-4000-9000-000000000007")).expect("id")
 }
 
@@ -46,7 +46,7 @@ fn long_term_empty() -> PremiumBasis {
 
 /// A two-segment charge: Band D with a single person discount, then an exempt spell, then a
 /// long-term empty premium.
-pub(super) fn charge() -> YearCharge {
+pub(crate) fn charge() -> YearCharge {
     YearCharge {
         year: year(),
         liable_days: 365,
@@ -132,7 +132,7 @@ fn bill(notice_number: u32, kind: NoticeKind, issue_date: &str, charge: YearChar
 }
 
 /// A history the account's fold accepts, holding every event type at least once.
-pub(super) fn history() -> Vec<AccountEvent> {
+pub(crate) fn history() -> Vec<AccountEvent> {
     let year_debt = Debt::Year(year());
     vec![
         AccountEvent::AccountOpened(AccountOpened {
@@ -248,7 +248,7 @@ fn recovery(event: RecoveryEvent) -> AccountEvent {
 }
 
 /// Every other recovery step, for the round trip.
-pub(super) fn recovery_steps() -> Vec<AccountEvent> {
+pub(crate) fn recovery_steps() -> Vec<AccountEvent> {
     let on = date("2026-03-02");
     let demand = BalanceDemanded {
         on,
@@ -329,7 +329,7 @@ pub(super) fn recovery_steps() -> Vec<AccountEvent> {
 }
 
 /// Variations on the history's events, for shapes the history does not show.
-pub(super) fn variations() -> Vec<AccountEvent> {
+pub(crate) fn variations() -> Vec<AccountEvent> {
     let mut segment_free = charge();
     segment_free.segments.clear();
     segment_free.preceptors.clear();
@@ -403,7 +403,7 @@ pub(super) fn variations() -> Vec<AccountEvent> {
 
 /// The stored type name of each domain variant; exhaustive, so a new variant must be named
 /// (and given a fixture) before the tests compile.
-pub(super) fn variant(event: &AccountEvent) -> &'static str {
+pub(crate) fn variant(event: &AccountEvent) -> &'static str {
     match event {
         AccountEvent::AccountOpened(_) => "AccountOpened",
         AccountEvent::LiablePartyAdded(_) => "LiablePartyAdded",

@@ -4,13 +4,13 @@
 //! and the charge breakdown on a bill. Each event type has a hand-written DTO converted by
 //! hand to and from the domain event. Snapshots use the shared [`super::snapshot`] encoding.
 
-mod allocation;
-mod billing;
+pub(crate) mod allocation;
+pub(crate) mod billing;
 mod charge;
 mod circumstances;
 mod opening;
-mod payments;
-mod recovery;
+pub(crate) mod payments;
+pub(crate) mod recovery;
 
 #[cfg(test)]
 mod fixtures;

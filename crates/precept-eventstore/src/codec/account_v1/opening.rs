@@ -12,7 +12,7 @@ use crate::codec::values_v1::parse_uprn;
 
 /// `AccountOpened`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct AccountOpenedV1 {
+pub(crate) struct AccountOpenedV1 {
     account_id: Uuid,
     uprn: u64,
     liability_start: NaiveDate,
@@ -41,7 +41,7 @@ impl Dto<AccountOpened> for AccountOpenedV1 {
 
 /// `LiablePartyAdded`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct LiablePartyAddedV1 {
+pub(crate) struct LiablePartyAddedV1 {
     party_id: Uuid,
     liable_from: NaiveDate,
 }

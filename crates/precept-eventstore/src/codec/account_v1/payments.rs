@@ -14,7 +14,7 @@ use crate::codec::json::{Dto, invalid};
 
 /// `PaymentPosted`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct PaymentPostedV1 {
+pub(crate) struct PaymentPostedV1 {
     payment_id: Uuid,
     amount_pence: i64,
     method: MethodV1,
@@ -83,7 +83,7 @@ impl From<MethodV1> for PaymentMethod {
 
 /// `PaymentReversed`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct PaymentReversedV1 {
+pub(crate) struct PaymentReversedV1 {
     payment_id: Uuid,
     amount_pence: i64,
     reason: ReasonV1,
@@ -149,7 +149,7 @@ impl From<ReasonV1> for ReversalReason {
 
 /// `CreditRefunded`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct CreditRefundedV1 {
+pub(crate) struct CreditRefundedV1 {
     refund_id: Uuid,
     amount_pence: i64,
     refunded_on: NaiveDate,

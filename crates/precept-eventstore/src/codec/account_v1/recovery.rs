@@ -19,7 +19,7 @@ use crate::codec::values_v1::{parse_code, parse_year, year_text};
 
 /// `RecoveryStepRecorded`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct RecoveryStepV1 {
+pub(crate) struct RecoveryStepV1 {
     year: String,
     #[serde(flatten)]
     step: StepV1,
@@ -368,7 +368,7 @@ fn step_into_domain(step: StepV1) -> Result<RecoveryEvent, DecodeError> {
 
 /// `RecoveryHoldPlaced`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct HoldPlacedV1 {
+pub(crate) struct HoldPlacedV1 {
     reason: HoldReasonV1,
     from: NaiveDate,
 }
@@ -391,7 +391,7 @@ impl Dto<Hold> for HoldPlacedV1 {
 
 /// `RecoveryHoldLifted`, schema 1.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct HoldLiftedV1 {
+pub(crate) struct HoldLiftedV1 {
     reason: HoldReasonV1,
     on: NaiveDate,
 }

@@ -1,0 +1,164 @@
+//! The business rates runs: annual billing and the daily recovery run, over the accounts the
+//! directory lists (liable in the year; for recovery, also any still owing). Each account's
+//! step has a request id derived from the run's, and an account never bills a year twice or
+//! takes a recovery step twice, so an interrupted run can be run again. Progress is reported
+//! with the Council Tax runs' types, which mean the same here.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use precept_domain::account::RunRecovery;
+use precept_domain::nndr::account::NndrCommand;
+use precept_domain::recovery::RecoveryPolicy;
+use precept_domain::{AccountId, CouncilCode, FinancialYear};
+use tokio::sync::watch;
+
+use super::{NndrService, NndrServiceError, NndrStores, Work};
+use crate::council_tax::paging::{for_each_account, keep_failure};
+use crate::council_tax::{AccountDirectory, RecoveryProgress, RunProgress, RunScope, derived_meta};
+use crate::handler::CommandOutcome;
+use crate::meta::RequestMeta;
+
+/// A run's parameters.
+#[derive(Debug, Clone)]
+pub struct NndrRun {
+    /// Who asks (the billing authority or its agent).
+    pub acting: CouncilCode,
+    /// The billing authority.
+    pub council: CouncilCode,
+    /// The year billed, or for recovery the run date's year.
+    pub year: FinancialYear,
+    /// Issue date of the notices, or the recovery run date.
+    pub date: NaiveDate,
+    /// Recovery only: the next hearing the court has given.
+    pub hearing: Option<NaiveDate>,
+    /// The run's request metadata.
+    pub meta: RequestMeta,
+    /// Accounts at once.
+    pub concurrency: usize,
+    /// Accounts per directory page.
+    pub page_size: usize,
+}
+
+impl<S: NndrStores> NndrService<S> {
+    /// Annual billing: the year's first notice for every account liable in it.
+    ///
+    /// # Errors
+    /// [`NndrServiceError`] before anything is billed (permission, settings), or the
+    /// directory's failure (what was billed stays billed).
+    pub async fn run_billing<D: AccountDirectory>(
+        &self,
+        run: &NndrRun,
+        directory: &D,
+        progress: &watch::Sender<RunProgress>,
+    ) -> Result<RunProgress, NndrServiceError> {
+        self.authorise(&run.acting, &run.council, Work::Collect, "bill").await?;
+        self.settings(&run.council, run.year).await?;
+        directory.catch_up(&run.council).await?;
+        let size = run.page_size.max(1);
+        let mut counts = RunProgress::default();
+        let bill = |account: AccountId| async move {
+            let meta = derived_meta(&run.meta, "nndr-bill", &account.to_string());
+            let outcome = self.issue_bill(&run.council, &account, run.year, run.date, &meta).await;
+            (account, outcome)
+        };
+        for_each_account::<_, _, _, NndrServiceError>(
+            directory,
+            &run.council,
+            RunScope::LiableIn(run.year),
+            (size, run.concurrency),
+            bill,
+            |(account, outcome)| {
+                counts.examined += 1;
+                match outcome {
+                    Ok(outcome) if !outcome.replayed && outcome.commit.event_count > 0 => counts.billed += 1,
+                    Ok(_) => counts.unchanged += 1,
+                    Err(error) => {
+                        counts.failed += 1;
+                        tracing::warn!(council = %run.council, %account, %error, "business rates account not billed");
+                        keep_failure(&mut counts.failures, account, error.to_string());
+                    }
+                }
+                if counts.examined % size as u64 == 0 {
+                    progress.send_replace(counts.clone());
+                }
+            },
+        )
+        .await?;
+        counts.finished = true;
+        progress.send_replace(counts.clone());
+        Ok(counts)
+    }
+
+    /// The daily recovery run (REFERENCE §2.10: the Council Tax skeleton, one reminder).
+    ///
+    /// # Errors
+    /// [`NndrServiceError`] before anything runs (permission, settings, a hearing too soon).
+    pub async fn run_recovery<D: AccountDirectory>(
+        &self,
+        run: &NndrRun,
+        directory: &D,
+        progress: &watch::Sender<RecoveryProgress>,
+    ) -> Result<RecoveryProgress, NndrServiceError> {
+        self.authorise(&run.acting, &run.council, Work::Collect, "recover")
+            .await?;
+        let settings = self.settings(&run.council, FinancialYear::containing(run.date)).await?;
+        let policy = Arc::new(settings.recovery.clone());
+        let earliest = policy.earliest_hearing(run.date);
+        if run.hearing.is_some_and(|hearing| hearing < earliest) {
+            return Err(NndrServiceError::HearingTooSoon { earliest });
+        }
+        directory.catch_up(&run.council).await?;
+        let size = run.page_size.max(1);
+        let mut counts = RecoveryProgress::default();
+        let recover = |account| self.recover_one(run, &policy, account);
+        for_each_account::<_, _, _, NndrServiceError>(
+            directory,
+            &run.council,
+            RunScope::LiableInOrOwing(FinancialYear::containing(run.date)),
+            (size, run.concurrency),
+            recover,
+            |(account, outcome)| {
+                counts.examined += 1;
+                match outcome {
+                    Ok(outcome) if outcome.commit.event_count > 0 => {
+                        counts.last_sequence = counts.last_sequence.max(outcome.commit.sequence);
+                        if !outcome.replayed {
+                            counts.stepped += 1;
+                            counts.steps += u64::from(outcome.commit.event_count);
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        counts.failed += 1;
+                        tracing::warn!(council = %run.council, %account, %error, "business rates recovery step failed");
+                        keep_failure(&mut counts.failures, account, error.to_string());
+                    }
+                }
+                if counts.examined % size as u64 == 0 {
+                    progress.send_replace(counts.clone());
+                }
+            },
+        )
+        .await?;
+        counts.finished = true;
+        progress.send_replace(counts.clone());
+        Ok(counts)
+    }
+
+    async fn recover_one(
+        &self,
+        run: &NndrRun,
+        policy: &Arc<RecoveryPolicy>,
+        account: AccountId,
+    ) -> (AccountId, Result<CommandOutcome, NndrServiceError>) {
+        let command = NndrCommand::RunRecovery(RunRecovery {
+            date: run.date,
+            hearing: run.hearing,
+            policy: Arc::clone(policy),
+        });
+        let meta = derived_meta(&run.meta, "nndr-recover", &account.to_string());
+        let outcome = self.accounts.execute(&run.council, &account, command, &meta).await;
+        (account, outcome.map_err(NndrServiceError::from))
+    }
+}
