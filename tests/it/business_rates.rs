@@ -13,19 +13,21 @@
 
 use futures::StreamExt;
 use precept_api::proto::business_rates_client::BusinessRatesClient;
+use precept_api::proto::change_nndr_account_request::Change;
 use precept_api::proto::recovery_action_request::Action;
 use precept_api::proto::{
-    AlterRateableValueRequest, AppointAgentRequest, AttachEarnings, GetCollectableDebitRequest,
-    GetCollectionByMonthRequest, GetNndrAccountRequest, GetServicedCouncilsRequest, ListHereditamentRequest,
-    NewHereditament, NndrReliefs, NndrSettings, OpenNndrAccountRequest, PayPeriod, RecoveryActionRequest,
-    RecoveryRunProgress, ReferToAgent, RefundCreditRequest, ReorganiseHereditamentsRequest, RunAnnualBillingRequest,
-    RunRecoveryRequest, SetNndrYearRequest, TwoMultipliers,
+    AlterRateableValueRequest, AppointAgentRequest, AttachEarnings, ChangeNndrAccountRequest,
+    GetCollectableDebitRequest, GetCollectionByMonthRequest, GetNndrAccountRequest, GetNndrYearRequest,
+    GetServicedCouncilsRequest, ListHereditamentRequest, NewHereditament, NndrReliefs, NndrSettings,
+    OpenNndrAccountRequest, PayPeriod, RecoveryActionRequest, RecoveryRunProgress, ReferToAgent, RefundCreditRequest,
+    ReliefsChange, ReorganiseHereditamentsRequest, RunAnnualBillingRequest, RunRecoveryRequest, SetNndrYearRequest,
+    TwoMultipliers,
 };
 use precept_testkit::{TestDatabase, TestNats, council, spawn_app};
 use tonic::transport::Channel;
 use tonic::{Code, Request};
 
-use crate::helpers::payment_request;
+use crate::helpers::{bad_fields, payment_request};
 
 const AUTHORITY: &str = "tunbridge";
 const AGENT: &str = "maidstone";
@@ -39,6 +41,10 @@ const ALTERED: usize = 2;
 const ALTERED_VALUE: u32 = 24_000;
 /// The account whose hereditament is split from 1 October (a profile 2 account that paid).
 const SPLIT: usize = 8;
+/// Two profile 2 accounts in recovery whose hereditaments merge from 1 January.
+const MERGED: [usize; 2] = [14, 26];
+/// A retail account (paid in full) later given transitional relief from 1 April.
+const TRANSITIONAL: usize = 4;
 
 /// A request as the agent council sends it.
 fn as_council<T>(code: &str, message: T) -> Request<T> {
@@ -308,6 +314,71 @@ async fn denied_governance(client: &mut BusinessRatesClient<Channel>) {
         .await
         .expect_err("a council that is not the agent");
     assert_eq!(outsider.code(), Code::PermissionDenied, "{outsider:?}");
+    let stored = client
+        .get_nndr_year(GetNndrYearRequest {
+            council: AUTHORITY.into(),
+            year: "2025/26".into(),
+        })
+        .await
+        .expect("settings read back")
+        .into_inner();
+    let Some(precept_api::proto::nndr_settings::Multipliers::Two(two)) = stored.multipliers else {
+        panic!("2025/26 has two multipliers: {stored:?}");
+    };
+    assert_eq!(
+        (two.standard, two.small_business),
+        (555, 499),
+        "the authority's multipliers stand"
+    );
+    assert_eq!(stored.recovery.map(|r| r.reminders_per_year), Some(1));
+}
+
+/// Bad input is refused field by field, and nothing is stored.
+async fn bad_input(client: &mut BusinessRatesClient<Channel>) {
+    let refused = client
+        .list_hereditament(agent(ListHereditamentRequest {
+            request_id: "bad-list".into(),
+            council: AUTHORITY.into(),
+            uprn: "not-a-uprn".into(),
+            rateable_value: 1_000,
+            effective_from: "2025-13-01".into(),
+            ..ListHereditamentRequest::default()
+        }))
+        .await
+        .expect_err("bad fields");
+    assert_eq!(bad_fields(&refused), ["uprn", "effective_from"]);
+    let refused = client
+        .open_nndr_account(as_council(
+            "nowhere",
+            OpenNndrAccountRequest {
+                request_id: "bad-open".into(),
+                council: AUTHORITY.into(),
+                account_id: account(0),
+                uprn: uprn(0),
+                ratepayer_id: "10000000-0000-4000-8000-000000000000".into(),
+                liability_start: "2025-04-01".into(),
+                reliefs: Some(NndrReliefs {
+                    charity: true,
+                    charity_top_up_bp: 20_000,
+                    ..NndrReliefs::default()
+                }),
+                ..OpenNndrAccountRequest::default()
+            },
+        ))
+        .await
+        .expect_err("bad fields");
+    assert_eq!(bad_fields(&refused), ["x-precept-council", "reliefs.charity_top_up_bp"]);
+    let refused = client
+        .set_nndr_year(SetNndrYearRequest {
+            request_id: "bad-year".into(),
+            council: AUTHORITY.into(),
+            year: "2025/26".into(),
+            effective_from: "2025-04-01".into(),
+            ..SetNndrYearRequest::default()
+        })
+        .await
+        .expect_err("no settings");
+    assert_eq!(bad_fields(&refused), ["settings"]);
 }
 
 async fn list_and_open(client: &BusinessRatesClient<Channel>) {
@@ -364,6 +435,7 @@ async fn agency_billing_and_collection(database: TestDatabase) {
     let mut client = app.business_rates().await;
     set_up_authority(&mut client).await;
     denied_governance(&mut client).await;
+    bad_input(&mut client).await;
     list_and_open(&client).await;
 
     let mut tally: Vec<Tally> = (0..HEREDITAMENTS)
@@ -417,6 +489,29 @@ async fn agency_billing_and_collection(database: TestDatabase) {
             expected.paid = expected.net;
         }
     }
+
+    // The council finds a retailer eligible for transitional relief from 1 April: last year's
+    // bill £20,000, a medium property's cap 40% after 1.7% inflation: £28,476 (REFERENCE §2.8);
+    // RHL relief, 40%, applies to what is left. The overpayment becomes credit.
+    client
+        .change_nndr_account(agent(ChangeNndrAccountRequest {
+            request_id: "transitional".into(),
+            council: AUTHORITY.into(),
+            account_id: account(TRANSITIONAL),
+            notice_date: "2025-04-10".into(),
+            change: Some(Change::Reliefs(ReliefsChange {
+                from: "2025-04-01".into(),
+                reliefs: Some(NndrReliefs {
+                    transitional_base_pence: 2_000_000,
+                    ..NndrReliefs::default()
+                }),
+            })),
+            correlation_id: String::new(),
+        }))
+        .await
+        .expect("relief awarded");
+    let capped = 2_000_000 * 10_170 / 10_000 * 14_000 / 10_000;
+    tally[TRANSITIONAL].net = capped - capped * 4_000 / 10_000;
 
     // Recovery: reminders, loss of instalments, summonses, liability orders (REFERENCE §2.10).
     let owing = |tally: &[Tally]| tally.iter().filter(|t| t.net > t.paid).count() as u64;
@@ -524,6 +619,30 @@ async fn agency_billing_and_collection(database: TestDatabase) {
     tally[SPLIT].refunded = credit;
     last_sequence = last_sequence.max(refund.sequence);
 
+    // Two hereditaments merge from 1 January: both liabilities end on 31 December.
+    let merged = client
+        .reorganise_hereditaments(agent(ReorganiseHereditamentsRequest {
+            request_id: "merge".into(),
+            council: AUTHORITY.into(),
+            old_uprns: MERGED.iter().map(|index| uprn(*index)).collect(),
+            new_hereditaments: vec![NewHereditament {
+                uprn: uprn(HEREDITAMENTS + 3),
+                rateable_value: 58_000,
+                ..NewHereditament::default()
+            }],
+            effective_from: "2026-01-01".into(),
+            notice_date: "2026-01-02".into(),
+            correlation_id: String::new(),
+        }))
+        .await
+        .expect("merge")
+        .into_inner();
+    assert_eq!(merged.accounts_rebilled, 2);
+    last_sequence = last_sequence.max(merged.last_sequence);
+    for index in MERGED {
+        tally[index].net = expected_net(&profile(index), 275);
+    }
+
     check_authority_views(&mut client, &tally, last_sequence).await;
     check_agent_views(&mut client, &tally).await;
     app.stop().await;
@@ -546,7 +665,11 @@ async fn check_authority_views(client: &mut BusinessRatesClient<Channel>, tally:
         tally.iter().map(|t| t.net).sum::<i64>(),
         "collectable debit"
     );
-    assert_eq!(total.paid_pence, tally.iter().map(|t| t.paid - t.refunded).sum::<i64>());
+    // Paid to the year: payments beyond the charge are credit (or were refunded).
+    assert_eq!(
+        total.paid_pence,
+        tally.iter().map(|t| t.paid.min(t.net + t.costs)).sum::<i64>()
+    );
     let of = |kind: usize| HEREDITAMENTS as i64 / 6 * expected_relief(kind);
     assert_eq!(total.sbrr_pence, of(0) + of(1), "small business rate relief");
     assert_eq!(
@@ -559,7 +682,13 @@ async fn check_authority_views(client: &mut BusinessRatesClient<Channel>, tally:
         HEREDITAMENTS as i64 / 6 * 99_800,
         "discretionary top-up"
     );
-    assert_eq!(total.rhl_relief_pence, of(4), "retail, hospitality and leisure");
+    let capped = 2_000_000 * 10_170 / 10_000 * 14_000 / 10_000;
+    assert_eq!(total.transitional_pence, 3_330_000 - capped, "transitional relief");
+    assert_eq!(
+        total.rhl_relief_pence,
+        of(4) - 1_332_000 + capped * 4_000 / 10_000,
+        "retail, hospitality and leisure"
+    );
     assert_eq!(total.empty_relief_pence, of(5), "empty property");
     let standard: Vec<_> = debit
         .by_multiplier
@@ -673,9 +802,10 @@ async fn check_agent_views(client: &mut BusinessRatesClient<Channel>, tally: &[T
     assert_eq!(served.balance_pence, balance, "owed to the authority");
     let payments = tally.iter().filter(|t| t.paid > 0).count() as u64;
     let recovered = tally.iter().filter(|t| t.costs > 0).count() as u64;
-    // A line per notice that moved money (1,800 first notices, the alteration, the split),
-    // payment, refund, and costs (a summons and an order per debtor).
-    let lines = HEREDITAMENTS as u64 + 2 + payments + 1 + 2 * recovered;
+    // A line per notice that moved money (1,800 first notices, the alteration, transitional
+    // relief, the split, the merge's two), payment, refund, and costs (a summons and an order
+    // per debtor).
+    let lines = HEREDITAMENTS as u64 + 5 + payments + 1 + 2 * recovered;
     assert_eq!(served.lines, lines, "the agent's work, for cost sharing");
 
     let outsider = client

@@ -9,7 +9,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use precept_app::council_tax::{RecoveryProgress, RunProgress};
-use precept_app::nndr::{NewHereditament, NndrReads, NndrRun, NndrService, NndrServiceError, NndrStores};
+use precept_app::nndr::{
+    NewHereditament, NndrReads, NndrRun, NndrService, NndrServiceError, NndrStores, Reorganisation, ValueChange,
+};
 use precept_app::{AccountDirectory, CommandOutcome, RequestMeta};
 use precept_domain::instalments::{InstalmentPlan, PlanLength};
 use precept_domain::nndr::account::{NndrChange, NndrCommand, OpenNndr};
@@ -19,6 +21,7 @@ use precept_domain::nndr::settings::{NndrSettings, SetNndrSettings};
 use precept_domain::{AccountId, CouncilCode, FinancialYear, PartyId, Uprn};
 use tokio::sync::watch;
 use tokio_stream::wrappers::ReceiverStream;
+use tonic::metadata::MetadataMap;
 use tonic::{Request, Response, Status};
 
 use crate::common::{COUNCIL_HEADER, command_meta, id, optional_date, reply, required_year, stream_progress};
@@ -53,13 +56,8 @@ impl<S: NndrStores, Q> BusinessRatesApi<S, Q> {
     }
 
     /// The council asking: the header's, or else the billing authority itself.
-    fn acting<T>(
-        &self,
-        v: &mut Violations,
-        request: &Request<T>,
-        council: Option<&CouncilCode>,
-    ) -> Option<CouncilCode> {
-        match request.metadata().get(COUNCIL_HEADER).map(|value| value.to_str()) {
+    fn acting(&self, v: &mut Violations, metadata: &MetadataMap, council: Option<&CouncilCode>) -> Option<CouncilCode> {
+        match metadata.get(COUNCIL_HEADER).map(|value| value.to_str()) {
             None => council.cloned(),
             Some(Ok(text)) => v.council(COUNCIL_HEADER, text, &self.councils),
             Some(Err(_)) => {
@@ -69,9 +67,9 @@ impl<S: NndrStores, Q> BusinessRatesApi<S, Q> {
         }
     }
 
-    fn acting_for<T>(&self, request: &Request<T>, council: &CouncilCode) -> Result<CouncilCode, Status> {
+    fn acting_for(&self, metadata: &MetadataMap, council: &CouncilCode) -> Result<CouncilCode, Status> {
         let mut v = Violations::default();
-        let acting = self.acting(&mut v, request, Some(council));
+        let acting = self.acting(&mut v, metadata, Some(council));
         v.finish()?;
         Ok(acting.expect(UNREACHABLE))
     }
@@ -95,6 +93,7 @@ fn list_change(
             version: outcome.commit.commit.version,
         }),
         accounts_rebilled: outcome.accounts_rebilled,
+        last_sequence: outcome.last_sequence,
     }))
 }
 
@@ -119,13 +118,11 @@ fn billing_progress(progress: &RunProgress) -> BillingRunProgress {
 impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRatesApi<S, Q> {
     async fn money(
         &self,
-        request_meta: &tonic::metadata::MetadataMap,
+        metadata: &MetadataMap,
         target: Target,
         command: NndrCommand,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut probe = Request::new(());
-        *probe.metadata_mut() = request_meta.clone();
-        let acting = self.acting_for(&probe, &target.council)?;
+        let acting = self.acting_for(metadata, &target.council)?;
         receipt_of(
             self.app
                 .account_command(&acting, &target.council, &target.account, command, &target.meta)
@@ -133,21 +130,18 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRatesApi<S, Q> {
         )
     }
 
+    /// The metadata, billing authority and asking council of a command (violations recorded).
     fn run_meta<T: prost::Message>(
         &self,
+        v: &mut Violations,
         request: &Request<T>,
         method: &str,
         (request_id, council, correlation): (&str, &str, &str),
-    ) -> Result<(RequestMeta, CouncilCode, CouncilCode), Status> {
-        let mut v = Violations::default();
-        let meta = command_meta(&mut v, request, method, request_id, correlation);
+    ) -> (Option<RequestMeta>, Option<CouncilCode>, Option<CouncilCode>) {
+        let meta = command_meta(v, request, method, request_id, correlation);
         let council = v.council("council", council, &self.councils);
-        let acting = self.acting(&mut v, request, council.as_ref());
-        v.finish()?;
-        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
-            unreachable!("{UNREACHABLE}");
-        };
-        Ok((meta, council, acting))
+        let acting = self.acting(v, request.metadata(), council.as_ref());
+        (meta, council, acting)
     }
 }
 
@@ -164,7 +158,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let body = request.get_ref();
         let meta = command_meta(&mut v, &request, "SetNndrYear", &body.request_id, &body.correlation_id);
         let council = v.council("council", &body.council, &self.councils);
-        let acting = self.acting(&mut v, &request, council.as_ref());
+        let acting = self.acting(&mut v, request.metadata(), council.as_ref());
         let year = required_year(&mut v, "year", &body.year);
         let effective_from = v.date("effective_from", &body.effective_from);
         let settings: Option<NndrSettings> = year.and_then(|year| {
@@ -191,20 +185,40 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         receipt_of(self.app.set_year(&acting, &council, command, &meta).await)
     }
 
+    async fn get_nndr_year(
+        &self,
+        request: Request<proto::GetNndrYearRequest>,
+    ) -> Result<Response<proto::NndrSettings>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let council = v.council("council", &body.council, &self.councils);
+        let year = required_year(&mut v, "year", &body.year);
+        v.finish()?;
+        let (Some(council), Some(year)) = (council, year) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        let settings = self.app.settings(&council, year).await.map_err(status::nndr)?;
+        Ok(Response::new(convert::settings_to(&settings)))
+    }
+
     async fn appoint_agent(
         &self,
         request: Request<proto::AppointAgentRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let body = request.get_ref();
+        let mut v = Violations::default();
         let (meta, council, acting) = self.run_meta(
+            &mut v,
             &request,
             "AppointAgent",
             (&body.request_id, &body.council, &body.correlation_id),
-        )?;
-        let mut v = Violations::default();
+        );
         let agent = v.council("agent", &body.agent, &self.councils);
         let from = v.date("from", &body.from);
         v.finish()?;
+        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
+            unreachable!("{UNREACHABLE}");
+        };
         let (Some(agent), Some(from)) = (agent, from) else {
             unreachable!("{UNREACHABLE}");
         };
@@ -217,15 +231,19 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
 
     async fn end_agency(&self, request: Request<proto::EndAgencyRequest>) -> Result<Response<CommitReceipt>, Status> {
         let body = request.get_ref();
+        let mut v = Violations::default();
         let (meta, council, acting) = self.run_meta(
+            &mut v,
             &request,
             "EndAgency",
             (&body.request_id, &body.council, &body.correlation_id),
-        )?;
-        let mut v = Violations::default();
+        );
         let agent = v.council("agent", &body.agent, &self.councils);
         let last_day = v.date("last_day", &body.last_day);
         v.finish()?;
+        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
+            unreachable!("{UNREACHABLE}");
+        };
         let (Some(agent), Some(last_day)) = (agent, last_day) else {
             unreachable!("{UNREACHABLE}");
         };
@@ -241,15 +259,19 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::ListHereditamentRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let body = request.get_ref();
+        let mut v = Violations::default();
         let (meta, council, acting) = self.run_meta(
+            &mut v,
             &request,
             "ListHereditament",
             (&body.request_id, &body.council, &body.correlation_id),
-        )?;
-        let mut v = Violations::default();
+        );
         let uprn = uprn(&mut v, "uprn", &body.uprn);
         let effective_from = v.date("effective_from", &body.effective_from);
         v.finish()?;
+        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
+            unreachable!("{UNREACHABLE}");
+        };
         let (Some(uprn), Some(effective_from)) = (uprn, effective_from) else {
             unreachable!("{UNREACHABLE}");
         };
@@ -266,16 +288,20 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::AlterRateableValueRequest>,
     ) -> Result<Response<proto::ListChangeResponse>, Status> {
         let body = request.get_ref();
+        let mut v = Violations::default();
         let (meta, council, acting) = self.run_meta(
+            &mut v,
             &request,
             "AlterRateableValue",
             (&body.request_id, &body.council, &body.correlation_id),
-        )?;
-        let mut v = Violations::default();
+        );
         let uprn = uprn(&mut v, "uprn", &body.uprn);
         let effective_from = v.date("effective_from", &body.effective_from);
         let notice_date = v.date("notice_date", &body.notice_date);
         v.finish()?;
+        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
+            unreachable!("{UNREACHABLE}");
+        };
         let (Some(uprn), Some(effective_from), Some(notice_date)) = (uprn, effective_from, notice_date) else {
             unreachable!("{UNREACHABLE}");
         };
@@ -289,9 +315,11 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
                 .alter_value(
                     &acting,
                     &council,
-                    uprn,
-                    command,
-                    notice_date,
+                    ValueChange {
+                        uprn,
+                        command,
+                        notice_date,
+                    },
                     &meta,
                     self.queries.as_ref(),
                 )
@@ -304,12 +332,13 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::ReorganiseHereditamentsRequest>,
     ) -> Result<Response<proto::ListChangeResponse>, Status> {
         let body = request.get_ref();
+        let mut v = Violations::default();
         let (meta, council, acting) = self.run_meta(
+            &mut v,
             &request,
             "ReorganiseHereditaments",
             (&body.request_id, &body.council, &body.correlation_id),
-        )?;
-        let mut v = Violations::default();
+        );
         let old: Vec<Option<Uprn>> = body
             .old_uprns
             .iter()
@@ -332,6 +361,9 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let from = v.date("effective_from", &body.effective_from);
         let notice_date = v.date("notice_date", &body.notice_date);
         v.finish()?;
+        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
+            unreachable!("{UNREACHABLE}");
+        };
         let (Some(old), Some(new), Some(from), Some(notice_date)) = (
             old.into_iter().collect::<Option<Vec<_>>>(),
             new.into_iter().collect::<Option<Vec<_>>>(),
@@ -345,10 +377,12 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
                 .reorganise(
                     &acting,
                     &council,
-                    &old,
-                    &new,
-                    from,
-                    notice_date,
+                    &Reorganisation {
+                        old,
+                        new,
+                        from,
+                        notice_date,
+                    },
                     &meta,
                     self.queries.as_ref(),
                 )
@@ -361,12 +395,13 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::OpenNndrAccountRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let body = request.get_ref();
+        let mut v = Violations::default();
         let (meta, council, acting) = self.run_meta(
+            &mut v,
             &request,
             "OpenNndrAccount",
             (&body.request_id, &body.council, &body.correlation_id),
-        )?;
-        let mut v = Violations::default();
+        );
         let account = id(&mut v, "account_id", &body.account_id, AccountId::parse);
         let hereditament = uprn(&mut v, "uprn", &body.uprn);
         let ratepayer = id(&mut v, "ratepayer_id", &body.ratepayer_id, PartyId::parse);
@@ -374,6 +409,9 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let empty_since = optional_date(&mut v, "empty_since", &body.empty_since);
         let reliefs = convert::reliefs_from(&mut v, "reliefs", body.reliefs.as_ref());
         v.finish()?;
+        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
+            unreachable!("{UNREACHABLE}");
+        };
         let (Some(account), Some(hereditament), Some(ratepayer), Some(liability_start), Some(empty_since)) =
             (account, hereditament, ratepayer, liability_start, empty_since)
         else {
@@ -396,12 +434,13 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
     ) -> Result<Response<CommitReceipt>, Status> {
         use proto::change_nndr_account_request::Change;
         let body = request.get_ref();
+        let mut v = Violations::default();
         let (meta, council, acting) = self.run_meta(
+            &mut v,
             &request,
             "ChangeNndrAccount",
             (&body.request_id, &body.council, &body.correlation_id),
-        )?;
-        let mut v = Violations::default();
+        );
         let account = id(&mut v, "account_id", &body.account_id, AccountId::parse);
         let notice_date = v.date("notice_date", &body.notice_date);
         let change = match &body.change {
@@ -426,6 +465,9 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
             }
         };
         v.finish()?;
+        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
+            unreachable!("{UNREACHABLE}");
+        };
         let (Some(account), Some(notice_date), Some(change)) = (account, notice_date, change) else {
             unreachable!("{UNREACHABLE}");
         };
@@ -441,15 +483,19 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::ChangeNndrInstalmentPlanRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let body = request.get_ref();
+        let mut v = Violations::default();
         let (meta, council, acting) = self.run_meta(
+            &mut v,
             &request,
             "ChangeNndrInstalmentPlan",
             (&body.request_id, &body.council, &body.correlation_id),
-        )?;
-        let mut v = Violations::default();
+        );
         let account = id(&mut v, "account_id", &body.account_id, AccountId::parse);
         let notice_date = v.date("notice_date", &body.notice_date);
         v.finish()?;
+        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
+            unreachable!("{UNREACHABLE}");
+        };
         let (Some(account), Some(notice_date)) = (account, notice_date) else {
             unreachable!("{UNREACHABLE}");
         };
@@ -472,15 +518,19 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::RunAnnualBillingRequest>,
     ) -> Result<Response<Self::RunNndrBillingStream>, Status> {
         let body = request.get_ref();
+        let mut v = Violations::default();
         let (meta, council, acting) = self.run_meta(
+            &mut v,
             &request,
             "RunNndrBilling",
             (&body.request_id, &body.council, &body.correlation_id),
-        )?;
-        let mut v = Violations::default();
+        );
         let year = required_year(&mut v, "year", &body.year);
         let issue_date = v.date("issue_date", &body.issue_date);
         v.finish()?;
+        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
+            unreachable!("{UNREACHABLE}");
+        };
         let (Some(year), Some(date)) = (year, issue_date) else {
             unreachable!("{UNREACHABLE}");
         };
@@ -552,12 +602,13 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::RunRecoveryRequest>,
     ) -> Result<Response<Self::RunNndrRecoveryStream>, Status> {
         let body = request.get_ref();
+        let mut v = Violations::default();
         let (meta, council, acting) = self.run_meta(
+            &mut v,
             &request,
             "RunNndrRecovery",
             (&body.request_id, &body.council, &body.correlation_id),
-        )?;
-        let mut v = Violations::default();
+        );
         let date = v.date("run_date", &body.run_date);
         let hearing = optional_date(&mut v, "hearing", &body.hearing);
         if let (Some(date), Some(Some(hearing))) = (date, hearing)
@@ -566,6 +617,9 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
             v.add("hearing", "must be after run_date");
         }
         v.finish()?;
+        let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
+            unreachable!("{UNREACHABLE}");
+        };
         let (Some(date), Some(hearing)) = (date, hearing) else {
             unreachable!("{UNREACHABLE}");
         };
@@ -608,7 +662,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::RecoveryActionRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let (target, year, action) = money_requests::recovery_action(&request, &self.councils)?;
-        let acting = self.acting_for(&request, &target.council)?;
+        let acting = self.acting_for(request.metadata(), &target.council)?;
         receipt_of(
             self.app
                 .recovery_action(&acting, &target.council, &target.account, year, action, &target.meta)

@@ -13,7 +13,7 @@ use precept_domain::recovery::RecoveryPolicy;
 use precept_domain::{CouncilCode, FinancialYear, Pence};
 
 use crate::billing_reads::instalments;
-use crate::convert::timetable_from;
+use crate::convert::{recovery_to, timetable_from};
 use crate::proto;
 use crate::validate::Violations;
 
@@ -121,6 +121,69 @@ pub(crate) fn settings_from(
         instalment_minimum: Pence::new(settings.instalment_minimum_pence),
         recovery: timetable_from(base, settings.recovery.as_ref()),
     })
+}
+
+/// The settings message.
+pub(crate) fn settings_to(settings: &NndrSettings) -> proto::NndrSettings {
+    use proto::nndr_settings::Multipliers as M;
+    let national = &settings.national;
+    let multipliers = match national.multipliers {
+        Multipliers::Two {
+            standard,
+            small_business,
+            small_below,
+        } => M::Two(proto::TwoMultipliers {
+            standard: standard.0,
+            small_business: small_business.0,
+            small_below,
+        }),
+        Multipliers::Five {
+            small_business_rhl,
+            small_business,
+            standard_rhl,
+            standard,
+            high_value,
+            small_below,
+            high_value_from,
+        } => M::Five(proto::FiveMultipliers {
+            small_business_rhl: small_business_rhl.0,
+            small_business: small_business.0,
+            standard_rhl: standard_rhl.0,
+            standard: standard.0,
+            high_value: high_value.0,
+            small_below,
+            high_value_from,
+        }),
+    };
+    proto::NndrSettings {
+        multipliers: Some(multipliers),
+        sbrr_full_up_to: national.sbrr.full_up_to,
+        sbrr_zero_from: national.sbrr.zero_from,
+        charity_mandatory_bp: national.charity_mandatory_bp,
+        empty_months: national.empty.months,
+        empty_industrial_months: national.empty.industrial_months,
+        empty_exempt_below: national.empty.exempt_below,
+        rhl_relief_bp: national.rhl.map_or(0, |rhl| rhl.relief_bp),
+        rhl_cash_cap_pence: national.rhl.map_or(0, |rhl| rhl.cash_cap.get()),
+        late_twelve_rule: match settings.late_twelve_rule {
+            LateTwelveRule::WholeMonthsRemaining => proto::LateTwelveRule::WholeMonthsRemaining,
+            LateTwelveRule::Statutory => proto::LateTwelveRule::Statutory,
+        }
+        .into(),
+        instalment_minimum_pence: settings.instalment_minimum.get(),
+        summons_costs_pence: settings.recovery.summons_costs.get(),
+        liability_order_costs_pence: settings.recovery.liability_order_costs.get(),
+        recovery: Some(recovery_to(&settings.recovery)),
+        transitional: national.transitional.map(|caps| proto::TransitionalCaps {
+            small_up_to: caps.small_up_to,
+            medium_up_to: caps.medium_up_to,
+            small_cap_bp: caps.caps_bp[0],
+            medium_cap_bp: caps.caps_bp[1],
+            large_cap_bp: caps.caps_bp[2],
+            inflation_bp: caps.inflation_bp,
+        }),
+        supplement: national.supplement.map_or(0, |supplement| supplement.0),
+    }
 }
 
 /// Relief claims from the request.

@@ -3,9 +3,12 @@
 //! account or for the next query.
 
 use futures::{Stream, StreamExt};
+use std::fmt::Display;
+
 use precept_domain::{AccountId, CouncilCode};
 
-use super::{AccountDirectory, RunScope};
+use super::{AccountDirectory, RecoveryProgress, RunProgress, RunScope};
+use crate::handler::CommandOutcome;
 use crate::query::QueryError;
 
 /// Failures a run's progress lists (the count covers them all).
@@ -40,10 +43,59 @@ where
     read
 }
 
-/// Keeps a failed account (id and reason, no personal data) for the progress report.
-pub(crate) fn keep_failure(failures: &mut Vec<(AccountId, String)>, account: AccountId, reason: String) {
+/// Keeps a failed account (id and reason, no personal data) for the progress report, and
+/// logs it.
+fn keep_failure(failures: &mut Vec<(AccountId, String)>, council: &CouncilCode, account: AccountId, reason: String) {
+    tracing::warn!(%council, %account, %reason, "account step failed; the run carries on");
     if failures.len() < FAILURES_KEPT {
         failures.push((account, reason));
+    }
+}
+
+impl RunProgress {
+    /// Counts one account's billing step.
+    pub(crate) fn record<E: Display>(
+        &mut self,
+        council: &CouncilCode,
+        account: AccountId,
+        outcome: Result<CommandOutcome, E>,
+    ) {
+        self.examined += 1;
+        match outcome {
+            Ok(outcome) if !outcome.replayed && outcome.commit.event_count > 0 => self.billed += 1,
+            Ok(_) => self.unchanged += 1,
+            Err(error) => {
+                self.failed += 1;
+                keep_failure(&mut self.failures, council, account, error.to_string());
+            }
+        }
+    }
+}
+
+impl RecoveryProgress {
+    /// Counts one account's recovery step. A replayed step counts for the sequence only: a
+    /// caller re-issuing the run should still be able to wait for the commit it made first.
+    pub(crate) fn record<E: Display>(
+        &mut self,
+        council: &CouncilCode,
+        account: AccountId,
+        outcome: Result<CommandOutcome, E>,
+    ) {
+        self.examined += 1;
+        match outcome {
+            Ok(outcome) if outcome.commit.event_count > 0 => {
+                self.last_sequence = self.last_sequence.max(outcome.commit.sequence);
+                if !outcome.replayed {
+                    self.stepped += 1;
+                    self.steps += u64::from(outcome.commit.event_count);
+                }
+            }
+            Ok(_) => {}
+            Err(error) => {
+                self.failed += 1;
+                keep_failure(&mut self.failures, council, account, error.to_string());
+            }
+        }
     }
 }
 

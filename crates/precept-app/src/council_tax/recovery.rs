@@ -124,24 +124,7 @@ impl<S: Stores> CouncilTaxService<S> {
             (size, run.concurrency),
             recover,
             |(account, outcome)| {
-                counts.examined += 1;
-                match outcome {
-                    // A replayed step counts for the sequence only: a caller re-issuing the run
-                    // should still be able to wait for the commit it made the first time.
-                    Ok(outcome) if outcome.commit.event_count > 0 => {
-                        counts.last_sequence = counts.last_sequence.max(outcome.commit.sequence);
-                        if !outcome.replayed {
-                            counts.stepped += 1;
-                            counts.steps += u64::from(outcome.commit.event_count);
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(error) => {
-                        counts.failed += 1;
-                        tracing::warn!(council = %run.council, %account, %error, "recovery step failed");
-                        paging::keep_failure(&mut counts.failures, account, error.to_string());
-                    }
-                }
+                counts.record(&run.council, account, outcome);
                 if counts.examined % size as u64 == 0 {
                     progress.send_replace(counts.clone());
                 }

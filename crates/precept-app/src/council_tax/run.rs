@@ -18,6 +18,7 @@ use tokio::sync::watch;
 
 use super::{AccountDirectory, CouncilTaxService, RunScope, ServiceError, Stores, derived_meta, paging};
 use crate::error::CommandError;
+use crate::handler::CommandOutcome;
 use crate::meta::RequestMeta;
 
 /// What to run.
@@ -54,12 +55,6 @@ pub struct RunProgress {
     pub finished: bool,
 }
 
-enum Step {
-    Billed,
-    Unchanged,
-    Failed(AccountId, String),
-}
-
 impl<S: Stores> CouncilTaxService<S> {
     /// Runs annual billing, publishing progress on `progress` every page's worth of accounts.
     ///
@@ -83,17 +78,8 @@ impl<S: Stores> CouncilTaxService<S> {
             RunScope::LiableIn(run.year),
             (size, run.concurrency),
             bill,
-            |step| {
-                counts.examined += 1;
-                match step {
-                    Step::Billed => counts.billed += 1,
-                    Step::Unchanged => counts.unchanged += 1,
-                    Step::Failed(account, reason) => {
-                        counts.failed += 1;
-                        tracing::warn!(council = %run.council, %account, %reason, "account not billed");
-                        paging::keep_failure(&mut counts.failures, account, reason);
-                    }
-                }
+            |(account, outcome)| {
+                counts.record(&run.council, account, outcome);
                 if counts.examined % size as u64 == 0 {
                     progress.send_replace(counts.clone());
                 }
@@ -105,7 +91,12 @@ impl<S: Stores> CouncilTaxService<S> {
         Ok(counts)
     }
 
-    async fn bill_one(&self, run: &BillingRun, history: &Arc<YearHistory>, account: AccountId) -> Step {
+    async fn bill_one(
+        &self,
+        run: &BillingRun,
+        history: &Arc<YearHistory>,
+        account: AccountId,
+    ) -> (AccountId, Result<CommandOutcome, ServiceError>) {
         let result = async {
             let property = self
                 .accounts
@@ -129,10 +120,6 @@ impl<S: Stores> CouncilTaxService<S> {
             let meta = derived_meta(&run.meta, "bill", &account.to_string());
             Ok::<_, ServiceError>(self.accounts.execute(&run.council, &account, command, &meta).await?)
         };
-        match result.await {
-            Ok(outcome) if !outcome.replayed && outcome.commit.event_count > 0 => Step::Billed,
-            Ok(_) => Step::Unchanged,
-            Err(error) => Step::Failed(account, error.to_string()),
-        }
+        (account, result.await)
     }
 }

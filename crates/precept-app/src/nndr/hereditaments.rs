@@ -25,13 +25,40 @@ pub struct NewHereditament {
     pub class: PropertyClass,
 }
 
+/// A schedule's new value for a hereditament, and the date of the revised notices it causes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueChange {
+    /// The hereditament.
+    pub uprn: Uprn,
+    /// The alteration (`HereditamentCommand::AlterValue`).
+    pub command: HereditamentCommand,
+    /// Date of the revised notices.
+    pub notice_date: NaiveDate,
+}
+
+/// A split (one old, several new) or merge (several old, one new) from a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reorganisation {
+    /// The hereditaments leaving the list.
+    pub old: Vec<Uprn>,
+    /// The hereditaments entering it.
+    pub new: Vec<NewHereditament>,
+    /// The first day of the new list entries.
+    pub from: NaiveDate,
+    /// Date of the closing notices.
+    pub notice_date: NaiveDate,
+}
+
 /// What a list change did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListChangeOutcome {
-    /// The last commit made (the caller's read-after-write sequence).
+    /// The rating list's last commit.
     pub commit: CommandOutcome,
     /// Accounts whose notices were revised.
     pub accounts_rebilled: u32,
+    /// The highest sequence written, list and accounts (the caller's read-after-write
+    /// sequence).
+    pub last_sequence: u64,
 }
 
 impl<S: NndrStores> NndrService<S> {
@@ -58,26 +85,29 @@ impl<S: NndrStores> NndrService<S> {
     /// # Errors
     /// [`NndrServiceError`]; the value stands even if an account fails, and repeating the
     /// request finishes the accounts.
-    #[allow(clippy::too_many_arguments)]
     pub async fn alter_value<D: AccountDirectory>(
         &self,
         acting: &CouncilCode,
         council: &CouncilCode,
-        uprn: Uprn,
-        command: HereditamentCommand,
-        notice_date: NaiveDate,
+        change: ValueChange,
         meta: &RequestMeta,
         directory: &D,
     ) -> Result<ListChangeOutcome, NndrServiceError> {
         self.authorise(acting, council, Work::Collect, "keep the rating list")
             .await?;
+        let ValueChange {
+            uprn,
+            command,
+            notice_date,
+        } = change;
         let commit = self.hereditaments.execute(council, &uprn, command, meta).await?;
-        let accounts_rebilled = self
+        let (accounts_rebilled, rebilled_to) = self
             .rebill_at(council, uprn, NndrChange::Recalculate, notice_date, meta, directory)
             .await?;
         Ok(ListChangeOutcome {
             commit,
             accounts_rebilled,
+            last_sequence: commit.commit.sequence.max(rebilled_to),
         })
     }
 
@@ -87,21 +117,24 @@ impl<S: NndrStores> NndrService<S> {
     ///
     /// # Errors
     /// [`NndrServiceError`].
-    #[allow(clippy::too_many_arguments)]
     pub async fn reorganise<D: AccountDirectory>(
         &self,
         acting: &CouncilCode,
         council: &CouncilCode,
-        old: &[Uprn],
-        new: &[NewHereditament],
-        from: NaiveDate,
-        notice_date: NaiveDate,
+        reorganisation: &Reorganisation,
         meta: &RequestMeta,
         directory: &D,
     ) -> Result<ListChangeOutcome, NndrServiceError> {
         self.authorise(acting, council, Work::Collect, "keep the rating list")
             .await?;
-        let reason = match (old, new) {
+        let Reorganisation {
+            old,
+            new,
+            from,
+            notice_date,
+        } = reorganisation;
+        let (from, notice_date) = (*from, *notice_date);
+        let reason = match (old.as_slice(), new.as_slice()) {
             ([_], [_, _, ..]) => Removal::Split(new.iter().map(|created| created.uprn).collect()),
             ([_, _, ..], [into]) => Removal::Merged(into.uprn),
             _ => return Err(NndrServiceError::Reorganisation),
@@ -130,28 +163,26 @@ impl<S: NndrStores> NndrService<S> {
             );
         }
         let last_day = from.pred_opt().ok_or(NndrServiceError::Reorganisation)?;
-        let mut accounts_rebilled = 0;
+        let (mut accounts_rebilled, mut last_sequence) = (0, 0);
         for uprn in old {
             let command = HereditamentCommand::Remove {
                 effective_from: from,
                 reason: reason.clone(),
             };
             let step = derived_meta(meta, "nndr-remove", &uprn.to_string());
-            commit = Some(self.hereditaments.execute(council, uprn, command, &step).await?);
-            accounts_rebilled += self
-                .rebill_at(
-                    council,
-                    *uprn,
-                    NndrChange::EndLiability { last_day },
-                    notice_date,
-                    &step,
-                    directory,
-                )
+            let removed = self.hereditaments.execute(council, uprn, command, &step).await?;
+            let end = NndrChange::EndLiability { last_day };
+            let (rebilled, rebilled_to) = self
+                .rebill_at(council, *uprn, end, notice_date, &step, directory)
                 .await?;
+            accounts_rebilled += rebilled;
+            last_sequence = last_sequence.max(removed.commit.sequence).max(rebilled_to);
+            commit = Some(removed);
         }
         Ok(ListChangeOutcome {
             commit: commit.ok_or(NndrServiceError::Reorganisation)?,
             accounts_rebilled,
+            last_sequence,
         })
     }
 }

@@ -16,7 +16,7 @@ mod reads;
 mod runs;
 
 pub use error::{NndrServiceError, Work};
-pub use hereditaments::{ListChangeOutcome, NewHereditament};
+pub use hereditaments::{ListChangeOutcome, NewHereditament, Reorganisation, ValueChange};
 pub use reads::{
     CollectableDebit, DebitLine, MonthCollection, NndrAccountView, NndrReads, NndrStatementLine, ServicedCouncil,
 };
@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use precept_domain::account::{AccountError, HoldLifted, YearAction};
+use precept_domain::account::{AccountError, YearAction};
 use precept_domain::council_year::CouncilYearId;
 use precept_domain::instalments::InstalmentPlan;
 use precept_domain::nndr::account::{
@@ -35,7 +35,7 @@ use precept_domain::nndr::account::{
 use precept_domain::nndr::agency::{Agency, AgencyCommand, AgencyError};
 use precept_domain::nndr::hereditament::Hereditament;
 use precept_domain::nndr::settings::{NndrSettings, NndrYearSettings, SetNndrSettings};
-use precept_domain::recovery::{Hold, RecoveryAction, RecoveryPolicy};
+use precept_domain::recovery::{RecoveryAction, RecoveryPolicy};
 use precept_domain::{AccountId, CouncilCode, FinancialYear, Uprn};
 
 use crate::council_tax::AccountDirectory;
@@ -185,11 +185,9 @@ impl<S: NndrStores> NndrService<S> {
             .await?)
     }
 
-    /// Issues an account's first notice for a year (nothing if billed already).
-    ///
-    /// # Errors
-    /// [`NndrServiceError`].
-    pub async fn issue_bill(
+    /// Issues an account's first notice for a year (nothing if billed already); the billing
+    /// run's step, after the run has checked who is asking.
+    async fn issue_bill(
         &self,
         council: &CouncilCode,
         account: &AccountId,
@@ -309,25 +307,6 @@ impl<S: NndrStores> NndrService<S> {
         Ok(self.accounts.execute(council, account, command, meta).await?)
     }
 
-    /// Places or lifts a hold.
-    ///
-    /// # Errors
-    /// [`NndrServiceError`].
-    pub async fn hold(
-        &self,
-        acting: &CouncilCode,
-        council: &CouncilCode,
-        account: &AccountId,
-        hold: Result<Hold, HoldLifted>,
-        meta: &RequestMeta,
-    ) -> Result<CommandOutcome, NndrServiceError> {
-        let command = match hold {
-            Ok(hold) => NndrCommand::PlaceHold(hold),
-            Err(lifted) => NndrCommand::LiftHold(lifted),
-        };
-        self.account_command(acting, council, account, command, meta).await
-    }
-
     /// An account's state as the command side knows it.
     ///
     /// # Errors
@@ -396,7 +375,8 @@ impl<S: NndrStores> NndrService<S> {
         }))
     }
 
-    /// Re-bills every account at a hereditament from the directory (after a value change).
+    /// Re-bills every account at a hereditament from the directory (after a value change):
+    /// the accounts changed and the highest sequence written.
     async fn rebill_at<D: AccountDirectory>(
         &self,
         council: &CouncilCode,
@@ -405,16 +385,19 @@ impl<S: NndrStores> NndrService<S> {
         notice_date: NaiveDate,
         meta: &RequestMeta,
         directory: &D,
-    ) -> Result<u32, NndrServiceError> {
+    ) -> Result<(u32, u64), NndrServiceError> {
         directory.catch_up(council).await?;
-        let mut changed = 0;
+        let (mut changed, mut last_sequence) = (0, 0);
         for account in directory.accounts_at(council, hereditament).await? {
             let step = crate::council_tax::derived_meta(meta, "nndr-rebill", &account.to_string());
             let outcome = self
                 .change_unchecked(council, &account, change, notice_date, &step)
                 .await;
             match outcome {
-                Ok(outcome) if outcome.commit.event_count > 0 => changed += 1,
+                Ok(outcome) if outcome.commit.event_count > 0 => {
+                    changed += 1;
+                    last_sequence = last_sequence.max(outcome.commit.sequence);
+                }
                 Ok(_) => {}
                 // An account whose liability ended before the change date is left as it is.
                 Err(NndrServiceError::Account(CommandError::Rejected(NndrAccountError::BeforeLiability))) => {}
@@ -424,6 +407,6 @@ impl<S: NndrStores> NndrService<S> {
                 Err(other) => return Err(other),
             }
         }
-        Ok(changed)
+        Ok((changed, last_sequence))
     }
 }

@@ -14,7 +14,7 @@ use precept_domain::{AccountId, CouncilCode, FinancialYear};
 use tokio::sync::watch;
 
 use super::{NndrService, NndrServiceError, NndrStores, Work};
-use crate::council_tax::paging::{for_each_account, keep_failure};
+use crate::council_tax::paging::for_each_account;
 use crate::council_tax::{AccountDirectory, RecoveryProgress, RunProgress, RunScope, derived_meta};
 use crate::handler::CommandOutcome;
 use crate::meta::RequestMeta;
@@ -69,16 +69,7 @@ impl<S: NndrStores> NndrService<S> {
             (size, run.concurrency),
             bill,
             |(account, outcome)| {
-                counts.examined += 1;
-                match outcome {
-                    Ok(outcome) if !outcome.replayed && outcome.commit.event_count > 0 => counts.billed += 1,
-                    Ok(_) => counts.unchanged += 1,
-                    Err(error) => {
-                        counts.failed += 1;
-                        tracing::warn!(council = %run.council, %account, %error, "business rates account not billed");
-                        keep_failure(&mut counts.failures, account, error.to_string());
-                    }
-                }
+                counts.record(&run.council, account, outcome);
                 if counts.examined % size as u64 == 0 {
                     progress.send_replace(counts.clone());
                 }
@@ -119,22 +110,7 @@ impl<S: NndrStores> NndrService<S> {
             (size, run.concurrency),
             recover,
             |(account, outcome)| {
-                counts.examined += 1;
-                match outcome {
-                    Ok(outcome) if outcome.commit.event_count > 0 => {
-                        counts.last_sequence = counts.last_sequence.max(outcome.commit.sequence);
-                        if !outcome.replayed {
-                            counts.stepped += 1;
-                            counts.steps += u64::from(outcome.commit.event_count);
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(error) => {
-                        counts.failed += 1;
-                        tracing::warn!(council = %run.council, %account, %error, "business rates recovery step failed");
-                        keep_failure(&mut counts.failures, account, error.to_string());
-                    }
-                }
+                counts.record(&run.council, account, outcome);
                 if counts.examined % size as u64 == 0 {
                     progress.send_replace(counts.clone());
                 }

@@ -10,12 +10,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::error::AccountError;
-use super::event::{AccountEvent, Allocation, Debt};
+use super::event::AccountEvent;
 use crate::calendar::FinancialYear;
 use crate::charge::{DiscountKind, ExemptionClass, Liability, Period, PremiumBasis, YearCharge};
 use crate::ids::{AccountId, PartyId, PaymentId, Uprn};
 use crate::instalments::InstalmentPlan;
-use crate::ledger::{BilledYear, Charged, Ledger};
+use crate::ledger::{BilledYear, Charged, Ledger, LedgerEvent, LedgerMut, Notice};
 use crate::money::Pence;
 use crate::recovery::Hold;
 
@@ -109,24 +109,19 @@ impl OpenAccountState {
         }
     }
 
-    fn add_paid(&mut self, allocation: &Allocation, sign: i64) -> Result<(), AccountError> {
-        let delta = Pence::new(allocation.amount.get() * sign);
-        match allocation.debt {
-            Debt::Sundry => self.sundry_paid = self.sundry_paid + delta,
-            Debt::Year(year) => {
-                let account = self.years.get_mut(&year).ok_or(AccountError::YearNotBilled(year))?;
-                account.paid = account.paid + delta;
-            }
+    /// The ledger's fields, for folding money events.
+    fn ledger_mut(&mut self) -> LedgerMut<'_, YearCharge> {
+        LedgerMut {
+            years: &mut self.years,
+            balance: &mut self.balance_owed_pence,
+            sundry_charged: &mut self.sundry_charged,
+            sundry_paid: &mut self.sundry_paid,
+            credit: &mut self.credit,
+            payments: &mut self.payments,
+            refunds: &mut self.refunds,
+            holds: &mut self.holds,
+            notices_issued: &mut self.notices_issued,
         }
-        Ok(())
-    }
-
-    fn adjust_balance(&mut self, delta: Pence) -> Result<(), AccountError> {
-        self.balance_owed_pence = self
-            .balance_owed_pence
-            .checked_add(delta)
-            .ok_or(AccountError::BalanceOutOfRange)?;
-        Ok(())
     }
 }
 
@@ -209,19 +204,9 @@ impl AccountState {
         match event {
             AccountEvent::AccountOpened(_) => unreachable!("handled above"),
             AccountEvent::LiablePartyAdded(added) => account.liable_parties.push(added.party_id),
-            AccountEvent::PaymentPosted(posted) => {
-                account.adjust_balance(-posted.amount_pence)?;
-                let record = PaymentRecord {
-                    amount: posted.amount_pence,
-                    reversed: false,
-                };
-                account.payments.insert(posted.payment_id, record);
-            }
+            AccountEvent::PaymentPosted(posted) => account.ledger_mut().apply(LedgerEvent::PaymentPosted(posted))?,
             AccountEvent::PaymentAllocated(allocated) => {
-                for allocation in &allocated.allocations {
-                    account.add_paid(allocation, 1)?;
-                }
-                account.credit = account.credit + allocated.unallocated;
+                account.ledger_mut().apply(LedgerEvent::PaymentAllocated(allocated))?;
             }
             AccountEvent::InstalmentPlanChosen(plan) => account.plan = *plan,
             AccountEvent::LiabilityEnded(ended) => account.liability_last_day = Some(ended.last_day),
@@ -243,74 +228,26 @@ impl AccountState {
             AccountEvent::DiscountEnded(ended) => end_period(&mut account.discounts, ended.from, ended.last_day)?,
             AccountEvent::ExemptionEnded(ended) => end_period(&mut account.exemptions, ended.from, ended.last_day)?,
             AccountEvent::PremiumEnded(ended) => end_period(&mut account.premiums, ended.from, ended.last_day)?,
-            AccountEvent::BillIssued(bill) => {
-                let previous = account.years.get(&bill.year).map_or(Pence::ZERO, |y| y.charge.net);
-                account.adjust_balance(bill.charge.net - previous)?;
-                let paid = account.paid(Debt::Year(bill.year));
-                // A revised notice keeps the year's recovery: its costs and stage stand.
-                let recovery = account
-                    .years
-                    .remove(&bill.year)
-                    .map(|year| year.recovery)
-                    .unwrap_or_default();
-                account.years.insert(
-                    bill.year,
-                    YearAccount {
-                        charge: bill.charge.clone(),
-                        instalments: bill.instalments.clone(),
-                        issued_on: bill.issue_date,
-                        paid,
-                        recovery,
-                    },
-                );
-                account.notices_issued = bill.notice_number;
-            }
+            AccountEvent::BillIssued(bill) => account.ledger_mut().notice(Notice {
+                year: bill.year,
+                number: bill.notice_number,
+                issued_on: bill.issue_date,
+                charge: bill.charge.clone(),
+                instalments: bill.instalments.clone(),
+            })?,
             AccountEvent::AllocationReleased(released) => {
-                let allocation = Allocation {
-                    debt: Debt::Year(released.year),
-                    amount: released.amount,
-                };
-                account.add_paid(&allocation, -1)?;
-                account.credit = account.credit + released.amount;
+                account.ledger_mut().apply(LedgerEvent::AllocationReleased(released))?;
             }
             AccountEvent::PaymentReversed(reversed) => {
-                account.adjust_balance(reversed.amount)?;
-                account.credit = account.credit - reversed.from_credit;
-                for allocation in &reversed.deallocations {
-                    account.add_paid(allocation, -1)?;
-                }
-                account.sundry_charged = account.sundry_charged + reversed.sundry_debit;
-                let payment = account
-                    .payments
-                    .get_mut(&reversed.payment_id)
-                    .ok_or(AccountError::PaymentNotFound(reversed.payment_id))?;
-                payment.reversed = true;
+                account.ledger_mut().apply(LedgerEvent::PaymentReversed(reversed))?;
             }
-            AccountEvent::CreditRefunded(refund) => {
-                account.adjust_balance(refund.amount)?;
-                account.credit = account.credit - refund.amount;
-                account.refunds.insert(refund.refund_id);
-            }
-            AccountEvent::Recovery(recorded) => {
-                let year = account
-                    .years
-                    .get_mut(&recorded.year)
-                    .ok_or(AccountError::YearNotBilled(recorded.year))?;
-                let before = year.recovery.net_costs();
-                year.recovery.apply(&recorded.event);
-                let delta = year.recovery.net_costs() - before;
-                account.adjust_balance(delta)?;
-            }
-            AccountEvent::HoldPlaced(hold) => account.holds.push(*hold),
-            AccountEvent::HoldLifted(lifted) => account.holds.retain(|hold| hold.reason != lifted.reason),
+            AccountEvent::CreditRefunded(refund) => account.ledger_mut().apply(LedgerEvent::CreditRefunded(refund))?,
             AccountEvent::CreditCarriedForward(carried) => {
-                account.credit = account.credit - carried.amount;
-                let allocation = Allocation {
-                    debt: Debt::Year(carried.year),
-                    amount: carried.amount,
-                };
-                account.add_paid(&allocation, 1)?;
+                account.ledger_mut().apply(LedgerEvent::CreditCarriedForward(carried))?;
             }
+            AccountEvent::Recovery(recorded) => account.ledger_mut().apply(LedgerEvent::Recovery(recorded))?,
+            AccountEvent::HoldPlaced(hold) => account.ledger_mut().apply(LedgerEvent::HoldPlaced(hold))?,
+            AccountEvent::HoldLifted(lifted) => account.ledger_mut().apply(LedgerEvent::HoldLifted(lifted))?,
         }
         Ok(AccountState::Open(account))
     }

@@ -10,9 +10,11 @@
 //! Not here: how a year's charge is computed, or how events are stored.
 
 mod decide;
+mod fold;
 mod recovery;
 
-pub use decide::{carry_forward, post_payment, refund, reverse_payment};
+pub use decide::{MoneyEvent, carry_forward, post_payment, refund, reverse_payment};
+pub use fold::{LedgerEvent, LedgerMut, Notice};
 pub use recovery::{act, lift_hold, place_hold, run};
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::charge_year::NndrYearCharge;
 use super::event::NndrEvent;
-use crate::account::{AccountError, Allocation, Debt, PaymentRecord};
+use crate::account::{AccountError, PaymentRecord};
 use crate::calendar::FinancialYear;
 use crate::ids::{AccountId, PartyId, PaymentId, Uprn};
 use crate::instalments::InstalmentPlan;
-use crate::ledger::{BilledYear, Ledger};
+use crate::ledger::{BilledYear, Ledger, LedgerEvent, LedgerMut, Notice};
 use crate::money::Pence;
 use crate::nndr::ReliefClaims;
 use crate::recovery::Hold;
@@ -112,21 +112,19 @@ fn set_from<T>(list: &mut Vec<(NaiveDate, T)>, from: NaiveDate, value: T) {
 }
 
 impl OpenNndrAccount {
-    fn add_paid(&mut self, allocation: &Allocation, sign: i64) -> Result<(), AccountError> {
-        let delta = Pence::new(allocation.amount.get() * sign);
-        match allocation.debt {
-            Debt::Sundry => self.sundry_paid = self.sundry_paid + delta,
-            Debt::Year(year) => {
-                let billed = self.years.get_mut(&year).ok_or(AccountError::YearNotBilled(year))?;
-                billed.paid = billed.paid + delta;
-            }
+    /// The ledger's fields, for folding money events.
+    fn ledger_mut(&mut self) -> LedgerMut<'_, NndrYearCharge> {
+        LedgerMut {
+            years: &mut self.years,
+            balance: &mut self.balance,
+            sundry_charged: &mut self.sundry_charged,
+            sundry_paid: &mut self.sundry_paid,
+            credit: &mut self.credit,
+            payments: &mut self.payments,
+            refunds: &mut self.refunds,
+            holds: &mut self.holds,
+            notices_issued: &mut self.notices_issued,
         }
-        Ok(())
-    }
-
-    fn adjust_balance(&mut self, delta: Pence) -> Result<(), AccountError> {
-        self.balance = self.balance.checked_add(delta).ok_or(AccountError::BalanceOutOfRange)?;
-        Ok(())
     }
 
     fn apply(&mut self, event: &NndrEvent) -> Result<(), AccountError> {
@@ -136,84 +134,22 @@ impl OpenNndrAccount {
             NndrEvent::ReliefsChanged(changed) => set_from(&mut self.reliefs, changed.from, changed.claims),
             NndrEvent::LiabilityEnded { last_day } => self.liability_last_day = Some(*last_day),
             NndrEvent::InstalmentPlanChosen(plan) => self.plan = *plan,
-            NndrEvent::BillIssued(bill) => {
-                let previous = self.years.get(&bill.year).map_or(Pence::ZERO, |y| y.charge.net);
-                self.adjust_balance(bill.charge.net - previous)?;
-                let (paid, recovery) = self
-                    .years
-                    .remove(&bill.year)
-                    .map(|year| (year.paid, year.recovery))
-                    .unwrap_or_default();
-                let billed = BilledYear {
-                    charge: bill.charge.clone(),
-                    instalments: bill.instalments.clone(),
-                    issued_on: bill.issue_date,
-                    paid,
-                    recovery,
-                };
-                self.years.insert(bill.year, billed);
-                self.notices_issued = bill.notice_number;
-            }
-            NndrEvent::AllocationReleased(released) => {
-                let allocation = Allocation {
-                    debt: Debt::Year(released.year),
-                    amount: released.amount,
-                };
-                self.add_paid(&allocation, -1)?;
-                self.credit = self.credit + released.amount;
-            }
-            NndrEvent::PaymentPosted(posted) => {
-                self.adjust_balance(-posted.amount_pence)?;
-                let record = PaymentRecord {
-                    amount: posted.amount_pence,
-                    reversed: false,
-                };
-                self.payments.insert(posted.payment_id, record);
-            }
-            NndrEvent::PaymentAllocated(allocated) => {
-                for allocation in &allocated.allocations {
-                    self.add_paid(allocation, 1)?;
-                }
-                self.credit = self.credit + allocated.unallocated;
-            }
-            NndrEvent::PaymentReversed(reversed) => {
-                self.adjust_balance(reversed.amount)?;
-                self.credit = self.credit - reversed.from_credit;
-                for allocation in &reversed.deallocations {
-                    self.add_paid(allocation, -1)?;
-                }
-                self.sundry_charged = self.sundry_charged + reversed.sundry_debit;
-                let payment = self
-                    .payments
-                    .get_mut(&reversed.payment_id)
-                    .ok_or(AccountError::PaymentNotFound(reversed.payment_id))?;
-                payment.reversed = true;
-            }
-            NndrEvent::CreditRefunded(refund) => {
-                self.adjust_balance(refund.amount)?;
-                self.credit = self.credit - refund.amount;
-                self.refunds.insert(refund.refund_id);
-            }
-            NndrEvent::CreditCarriedForward(carried) => {
-                self.credit = self.credit - carried.amount;
-                let allocation = Allocation {
-                    debt: Debt::Year(carried.year),
-                    amount: carried.amount,
-                };
-                self.add_paid(&allocation, 1)?;
-            }
-            NndrEvent::Recovery(recorded) => {
-                let year = self
-                    .years
-                    .get_mut(&recorded.year)
-                    .ok_or(AccountError::YearNotBilled(recorded.year))?;
-                let before = year.recovery.net_costs();
-                year.recovery.apply(&recorded.event);
-                let delta = year.recovery.net_costs() - before;
-                self.adjust_balance(delta)?;
-            }
-            NndrEvent::HoldPlaced(hold) => self.holds.push(*hold),
-            NndrEvent::HoldLifted(lifted) => self.holds.retain(|hold| hold.reason != lifted.reason),
+            NndrEvent::BillIssued(bill) => self.ledger_mut().notice(Notice {
+                year: bill.year,
+                number: bill.notice_number,
+                issued_on: bill.issue_date,
+                charge: bill.charge.clone(),
+                instalments: bill.instalments.clone(),
+            })?,
+            NndrEvent::AllocationReleased(e) => self.ledger_mut().apply(LedgerEvent::AllocationReleased(e))?,
+            NndrEvent::PaymentPosted(e) => self.ledger_mut().apply(LedgerEvent::PaymentPosted(e))?,
+            NndrEvent::PaymentAllocated(e) => self.ledger_mut().apply(LedgerEvent::PaymentAllocated(e))?,
+            NndrEvent::PaymentReversed(e) => self.ledger_mut().apply(LedgerEvent::PaymentReversed(e))?,
+            NndrEvent::CreditRefunded(e) => self.ledger_mut().apply(LedgerEvent::CreditRefunded(e))?,
+            NndrEvent::CreditCarriedForward(e) => self.ledger_mut().apply(LedgerEvent::CreditCarriedForward(e))?,
+            NndrEvent::Recovery(e) => self.ledger_mut().apply(LedgerEvent::Recovery(e))?,
+            NndrEvent::HoldPlaced(e) => self.ledger_mut().apply(LedgerEvent::HoldPlaced(e))?,
+            NndrEvent::HoldLifted(e) => self.ledger_mut().apply(LedgerEvent::HoldLifted(e))?,
         }
         Ok(())
     }
