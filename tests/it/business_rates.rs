@@ -318,6 +318,7 @@ async fn denied_governance(client: &mut BusinessRatesClient<Channel>) {
         .get_nndr_year(GetNndrYearRequest {
             council: AUTHORITY.into(),
             year: "2025/26".into(),
+            on: String::new(),
         })
         .await
         .expect("settings read back")

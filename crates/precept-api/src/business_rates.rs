@@ -67,6 +67,21 @@ impl<S: NndrStores, Q> BusinessRatesApi<S, Q> {
         }
     }
 
+    /// Checks the asking council may read the billing authority's business rates: itself, or
+    /// its agent.
+    async fn may_read(&self, metadata: &MetadataMap, council: &CouncilCode) -> Result<(), Status> {
+        let acting = self.acting_for(metadata, council)?;
+        self.app
+            .authorise(
+                &acting,
+                council,
+                precept_app::nndr::Work::Collect,
+                "read business rates",
+            )
+            .await
+            .map_err(status::nndr)
+    }
+
     fn acting_for(&self, metadata: &MetadataMap, council: &CouncilCode) -> Result<CouncilCode, Status> {
         let mut v = Violations::default();
         let acting = self.acting(&mut v, metadata, Some(council));
@@ -193,11 +208,18 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let year = required_year(&mut v, "year", &body.year);
+        let on = optional_date(&mut v, "on", &body.on);
+        if let (Some(year), Some(Some(on))) = (year, on)
+            && !year.contains(on)
+        {
+            v.add("on", "must be a day of the year");
+        }
         v.finish()?;
-        let (Some(council), Some(year)) = (council, year) else {
+        let (Some(council), Some(year), Some(on)) = (council, year, on) else {
             unreachable!("{UNREACHABLE}");
         };
-        let settings = self.app.settings(&council, year).await.map_err(status::nndr)?;
+        let on = on.unwrap_or_else(|| year.last_day());
+        let settings = self.app.settings(&council, on).await.map_err(status::nndr)?;
         Ok(Response::new(convert::settings_to(&settings)))
     }
 
@@ -539,7 +561,10 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
             .authorise(&acting, &council, precept_app::nndr::Work::Collect, "bill")
             .await
             .map_err(status::nndr)?;
-        self.app.settings(&council, year).await.map_err(status::nndr)?;
+        self.app
+            .settings(&council, year.first_day())
+            .await
+            .map_err(status::nndr)?;
         let run = NndrRun {
             acting,
             council,
@@ -627,11 +652,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
             .authorise(&acting, &council, precept_app::nndr::Work::Collect, "recover")
             .await
             .map_err(status::nndr)?;
-        let settings = self
-            .app
-            .settings(&council, FinancialYear::containing(date))
-            .await
-            .map_err(status::nndr)?;
+        let settings = self.app.settings(&council, date).await.map_err(status::nndr)?;
         let earliest = settings.recovery.earliest_hearing(date);
         if hearing.is_some_and(|hearing| hearing < earliest) {
             return Err(status::nndr(NndrServiceError::HearingTooSoon { earliest }));
@@ -702,6 +723,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
             unreachable!("{UNREACHABLE}");
         };
         // The date only grades instalments as overdue; the read itself needs no clock.
+        self.may_read(request.metadata(), &council).await?;
         let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
         let view = self
             .queries
@@ -726,6 +748,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let (Some(council), Some(account)) = (council, account) else {
             unreachable!("{UNREACHABLE}");
         };
+        self.may_read(request.metadata(), &council).await?;
         let lines = self
             .queries
             .statement(&council, &account, body.min_sequence)
@@ -750,6 +773,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let (Some(council), Some(year)) = (council, year) else {
             unreachable!("{UNREACHABLE}");
         };
+        self.may_read(request.metadata(), &council).await?;
         let debit = self
             .queries
             .collectable_debit(&council, year, body.min_sequence)
@@ -781,6 +805,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let (Some(council), Some(from), Some(to), Some(agent)) = (council, from, to, agent) else {
             unreachable!("{UNREACHABLE}");
         };
+        self.may_read(request.metadata(), &council).await?;
         let months = self
             .queries
             .collection_by_month(&council, from, to, agent.as_ref(), body.min_sequence)
@@ -806,6 +831,12 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let agent = v.council("agent", &request.get_ref().agent, &self.councils);
         v.finish()?;
         let agent = agent.expect(UNREACHABLE);
+        // An agent's own view: only the agent asks for it.
+        if self.acting_for(request.metadata(), &agent)? != agent {
+            return Err(Status::permission_denied(format!(
+                "only council {agent} may read its serviced councils"
+            )));
+        }
         let serviced = self.queries.serviced_by(&agent).await.map_err(status::query_error)?;
         Ok(Response::new(proto::ServicedCouncils {
             councils: serviced

@@ -194,6 +194,18 @@ pub(crate) fn reliefs_from(v: &mut Violations, field: &str, reliefs: Option<&pro
     if reliefs.charity_top_up_bp > 10_000 {
         v.add(&format!("{field}.charity_top_up_bp"), "must be at most 10000");
     }
+    if reliefs.charity_top_up_bp > 0 && !reliefs.charity {
+        v.add(
+            &format!("{field}.charity_top_up_bp"),
+            "a top-up needs mandatory charitable relief",
+        );
+    }
+    if reliefs.sbrr && reliefs.charity {
+        v.add(
+            &format!("{field}.sbrr"),
+            "does not combine with charitable relief (REFERENCE §2.4)",
+        );
+    }
     if reliefs.rhl_cap_used_pence < 0 {
         v.add(&format!("{field}.rhl_cap_used_pence"), "must not be negative");
     }

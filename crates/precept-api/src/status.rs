@@ -93,6 +93,7 @@ fn nndr_rejection(rejection: NndrAccountError) -> Status {
         NndrAccountError::Charge(NndrChargeError::NotListed) => field_status(Code::FailedPrecondition, "uprn", message),
         NndrAccountError::RemedyNotAvailable(_) => field_status(Code::FailedPrecondition, "action", message),
         NndrAccountError::BeforeLiability => field_status(Code::InvalidArgument, "change", message),
+        NndrAccountError::EmptySince => field_status(Code::InvalidArgument, "empty_since", message),
     }
 }
 
@@ -116,6 +117,9 @@ fn nndr_settings_rejection(rejection: NndrSettingsError) -> Status {
         NndrSettingsError::WrongYear(field) => field_status(Code::InvalidArgument, field, message),
         NndrSettingsError::Recovery(_) => field_status(Code::InvalidArgument, "settings.recovery", message),
         NndrSettingsError::Minimum => field_status(Code::InvalidArgument, "settings.instalment_minimum_pence", message),
+        NndrSettingsError::National(field) => {
+            field_status(Code::InvalidArgument, &format!("settings.{field}"), message)
+        }
     }
 }
 

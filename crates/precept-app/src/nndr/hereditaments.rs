@@ -6,11 +6,14 @@
 
 use chrono::NaiveDate;
 use precept_domain::nndr::account::NndrChange;
-use precept_domain::nndr::hereditament::{HereditamentCommand, PropertyClass, Removal};
+use precept_domain::nndr::hereditament::{
+    HereditamentCommand, HereditamentError, PropertyClass, RATEABLE_VALUE_MAX, Removal,
+};
 use precept_domain::{CouncilCode, Uprn};
 
 use super::{NndrService, NndrServiceError, NndrStores, Work};
 use crate::council_tax::{AccountDirectory, derived_meta};
+use crate::error::CommandError;
 use crate::handler::CommandOutcome;
 use crate::meta::RequestMeta;
 
@@ -62,6 +65,59 @@ pub struct ListChangeOutcome {
 }
 
 impl<S: NndrStores> NndrService<S> {
+    /// Everything a reorganisation could be refused for, checked before its first write, so
+    /// it never stops half done on a business rule (a repeat would fail the same way): every
+    /// old hereditament listed before `from` and still on the list, every new one not yet
+    /// listed, no UPRN twice. What this same reorganisation already did (a repeat after an
+    /// outage) passes: an old entry removed from `from` for the same reason, a new one listed
+    /// from `from`.
+    async fn check_reorganisation(
+        &self,
+        council: &CouncilCode,
+        (old, new): (&[Uprn], &[NewHereditament]),
+        from: NaiveDate,
+        reason: &Removal,
+    ) -> Result<(), NndrServiceError> {
+        let mut seen = std::collections::HashSet::new();
+        let all = old.iter().chain(new.iter().map(|created| &created.uprn));
+        if !all.into_iter().all(|uprn| seen.insert(*uprn)) {
+            return Err(NndrServiceError::Reorganisation);
+        }
+        for uprn in old {
+            let (listed_from, removed) = self
+                .hereditaments
+                .inspect(council, uprn, |state| (state.listed_from(), state.removed.clone()))
+                .await?;
+            let ours = removed.as_ref().is_some_and(|(on, why)| *on == from && why == reason);
+            match listed_from {
+                None => return Err(NndrServiceError::NotListed(*uprn)),
+                Some(_) if removed.is_some() && !ours => {
+                    return Err(CommandError::Rejected(HereditamentError::Removed).into());
+                }
+                Some(listed) if listed >= from => {
+                    return Err(CommandError::Rejected(HereditamentError::BeforeListing).into());
+                }
+                Some(_) => {}
+            }
+        }
+        for created in new {
+            if created.rateable_value == 0 || created.rateable_value > RATEABLE_VALUE_MAX {
+                return Err(CommandError::Rejected(HereditamentError::ValueTooLarge {
+                    max: RATEABLE_VALUE_MAX,
+                })
+                .into());
+            }
+            let listed_from = self
+                .hereditaments
+                .inspect(council, &created.uprn, |state| state.listed_from())
+                .await?;
+            if listed_from.is_some_and(|listed| listed != from) {
+                return Err(CommandError::Rejected(HereditamentError::AlreadyListed).into());
+            }
+        }
+        Ok(())
+    }
+
     /// Lists a hereditament.
     ///
     /// # Errors
@@ -139,15 +195,7 @@ impl<S: NndrStores> NndrService<S> {
             ([_, _, ..], [into]) => Removal::Merged(into.uprn),
             _ => return Err(NndrServiceError::Reorganisation),
         };
-        for uprn in old {
-            let listed = self
-                .hereditaments
-                .inspect(council, uprn, |state| state.is_listed())
-                .await?;
-            if !listed {
-                return Err(NndrServiceError::NotListed(*uprn));
-            }
-        }
+        self.check_reorganisation(council, (old, new), from, &reason).await?;
         let mut commit = None;
         for created in new {
             let command = HereditamentCommand::List {

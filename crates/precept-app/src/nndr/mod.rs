@@ -34,7 +34,7 @@ use precept_domain::nndr::account::{
 };
 use precept_domain::nndr::agency::{Agency, AgencyCommand, AgencyError};
 use precept_domain::nndr::hereditament::Hereditament;
-use precept_domain::nndr::settings::{NndrSettings, NndrYearSettings, SetNndrSettings};
+use precept_domain::nndr::settings::{NndrSettings, NndrYearSettings, NndrYearState, SetNndrSettings};
 use precept_domain::recovery::{RecoveryAction, RecoveryPolicy};
 use precept_domain::{AccountId, CouncilCode, FinancialYear, Uprn};
 
@@ -123,20 +123,34 @@ impl<S: NndrStores> NndrService<S> {
         Ok(self.years.execute(council, &id, command, meta).await?)
     }
 
-    /// The year's latest settings.
+    /// The settings in force on `date` (of the year containing it).
     ///
     /// # Errors
     /// [`NndrServiceError::YearNotSetUp`].
     pub async fn settings(
         &self,
         council: &CouncilCode,
-        year: FinancialYear,
+        date: NaiveDate,
     ) -> Result<Arc<NndrSettings>, NndrServiceError> {
+        let year = FinancialYear::containing(date);
         let settings = self
             .years
-            .inspect(council, &CouncilYearId(year), |state| state.latest().cloned())
+            .inspect(council, &CouncilYearId(year), |state| state.on(date).cloned())
             .await?;
         settings.map(Arc::new).ok_or(NndrServiceError::YearNotSetUp(year))
+    }
+
+    /// Every version of a year's settings.
+    async fn year_history(
+        &self,
+        council: &CouncilCode,
+        year: FinancialYear,
+    ) -> Result<Arc<NndrYearState>, NndrServiceError> {
+        let history = self.years.state(council, &CouncilYearId(year)).await?;
+        if history.versions.is_empty() {
+            return Err(NndrServiceError::YearNotSetUp(year));
+        }
+        Ok(Arc::new(history))
     }
 
     /// Appoints or ends an agent (the billing authority only).
@@ -325,7 +339,7 @@ impl<S: NndrStores> NndrService<S> {
         council: &CouncilCode,
         date: NaiveDate,
     ) -> Result<Arc<RecoveryPolicy>, NndrServiceError> {
-        let settings = self.settings(council, FinancialYear::containing(date)).await?;
+        let settings = self.settings(council, date).await?;
         Ok(Arc::new(settings.recovery.clone()))
     }
 
@@ -361,7 +375,7 @@ impl<S: NndrStores> NndrService<S> {
         }
         let mut settings = BTreeMap::new();
         for year in years {
-            match self.settings(council, year).await {
+            match self.year_history(council, year).await {
                 Ok(found) => {
                     settings.insert(year, found);
                 }
@@ -389,22 +403,27 @@ impl<S: NndrStores> NndrService<S> {
         directory.catch_up(council).await?;
         let (mut changed, mut last_sequence) = (0, 0);
         for account in directory.accounts_at(council, hereditament).await? {
-            let step = crate::council_tax::derived_meta(meta, "nndr-rebill", &account.to_string());
-            let outcome = self
+            let key = account.to_string();
+            let step = crate::council_tax::derived_meta(meta, "nndr-rebill", &key);
+            let mut outcome = self
                 .change_unchecked(council, &account, change, notice_date, &step)
                 .await;
-            match outcome {
-                Ok(outcome) if outcome.commit.event_count > 0 => {
-                    changed += 1;
-                    last_sequence = last_sequence.max(outcome.commit.sequence);
-                }
-                Ok(_) => {}
-                // An account whose liability ended before the change date is left as it is.
-                Err(NndrServiceError::Account(CommandError::Rejected(NndrAccountError::BeforeLiability))) => {}
-                Err(NndrServiceError::Account(CommandError::Rejected(NndrAccountError::Account(
-                    AccountError::LiabilityAlreadyEnded,
-                )))) => {}
-                Err(other) => return Err(other),
+            // An account that cannot take the change itself (its liability starts after a
+            // removal, or has already ended) is still recalculated: its charge stops where
+            // the hereditament's list entry does.
+            if let Err(NndrServiceError::Account(CommandError::Rejected(
+                NndrAccountError::BeforeLiability | NndrAccountError::Account(AccountError::LiabilityAlreadyEnded),
+            ))) = outcome
+            {
+                let step = crate::council_tax::derived_meta(meta, "nndr-recalculate", &key);
+                outcome = self
+                    .change_unchecked(council, &account, NndrChange::Recalculate, notice_date, &step)
+                    .await;
+            }
+            let outcome = outcome?;
+            if outcome.commit.event_count > 0 {
+                changed += 1;
+                last_sequence = last_sequence.max(outcome.commit.sequence);
             }
         }
         Ok((changed, last_sequence))

@@ -67,7 +67,8 @@ pub struct DebitLine {
     pub paid_pence: i64,
 }
 
-/// The year's collectable debit, in total and by multiplier.
+/// The year's collectable debit, in total and by the multiplier each period used (a year
+/// that changed multiplier counts under each; paid is only in the total).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CollectableDebit {
     /// All account-years.

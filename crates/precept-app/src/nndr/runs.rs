@@ -53,7 +53,7 @@ impl<S: NndrStores> NndrService<S> {
         progress: &watch::Sender<RunProgress>,
     ) -> Result<RunProgress, NndrServiceError> {
         self.authorise(&run.acting, &run.council, Work::Collect, "bill").await?;
-        self.settings(&run.council, run.year).await?;
+        self.year_history(&run.council, run.year).await?;
         directory.catch_up(&run.council).await?;
         let size = run.page_size.max(1);
         let mut counts = RunProgress::default();
@@ -93,7 +93,7 @@ impl<S: NndrStores> NndrService<S> {
     ) -> Result<RecoveryProgress, NndrServiceError> {
         self.authorise(&run.acting, &run.council, Work::Collect, "recover")
             .await?;
-        let settings = self.settings(&run.council, FinancialYear::containing(run.date)).await?;
+        let settings = self.settings(&run.council, run.date).await?;
         let policy = Arc::new(settings.recovery.clone());
         let earliest = policy.earliest_hearing(run.date);
         if run.hearing.is_some_and(|hearing| hearing < earliest) {

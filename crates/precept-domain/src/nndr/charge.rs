@@ -66,7 +66,7 @@ pub struct ReliefClaims {
     pub sbrr: bool,
     /// A charity or CASC using it wholly or mainly for its purposes (§2.5).
     pub charity: bool,
-    /// The council's discretionary top-up, basis points of gross.
+    /// The council's discretionary top-up, basis points of the chargeable amount.
     pub charity_top_up_bp: u32,
     /// RHL relief already granted to the business's group this year elsewhere.
     pub rhl_cap_used: Pence,
@@ -180,7 +180,7 @@ impl Grants {
 /// plus the year's allowed increase, for the period's days.
 fn transitional_cap(year: &NndrYear, facts: &PropertyFacts, base: Pence, days: i64) -> Option<ExactPence> {
     let caps = year.transitional?;
-    let factor = i128::from(10_000 + caps.inflation_bp) * i128::from(10_000 + caps.cap_bp(facts.rateable_value));
+    let factor = (10_000 + i128::from(caps.inflation_bp)) * (10_000 + i128::from(caps.cap_bp(facts.rateable_value)));
     Some(ratio(
         i128::from(base.get()) * factor * i128::from(days),
         100_000_000 * i128::from(year.year.days()),

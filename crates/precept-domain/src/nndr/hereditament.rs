@@ -146,8 +146,8 @@ pub enum HereditamentError {
     /// Changing one already removed.
     #[error("hereditament was removed from the list")]
     Removed,
-    /// A value above the largest accepted.
-    #[error("rateable_value must be at most {max}")]
+    /// A value of nothing, or above the largest accepted.
+    #[error("rateable_value must be from 1 to {max}")]
     ValueTooLarge {
         /// The largest accepted.
         max: u32,
@@ -220,7 +220,7 @@ impl Aggregate for Hereditament {
 }
 
 fn check_value(rateable_value: u32) -> Result<(), HereditamentError> {
-    if rateable_value > RATEABLE_VALUE_MAX {
+    if rateable_value == 0 || rateable_value > RATEABLE_VALUE_MAX {
         return Err(HereditamentError::ValueTooLarge {
             max: RATEABLE_VALUE_MAX,
         });

@@ -187,6 +187,79 @@ pub struct NndrYear {
     pub supplement: Option<Multiplier>,
 }
 
+impl NndrYear {
+    /// Checks every figure is in a sane range, so arithmetic on them cannot overflow and a
+    /// typing slip cannot wipe out a year's bills.
+    ///
+    /// # Errors
+    /// The name of the first field out of range.
+    pub fn validate(&self) -> Result<(), &'static str> {
+        let multipliers: Vec<(&'static str, u32)> = match self.multipliers {
+            Multipliers::Two {
+                standard,
+                small_business,
+                ..
+            } => vec![
+                ("multipliers.standard", standard.0),
+                ("multipliers.small_business", small_business.0),
+            ],
+            Multipliers::Five {
+                small_business_rhl,
+                small_business,
+                standard_rhl,
+                standard,
+                high_value,
+                small_below,
+                high_value_from,
+            } => {
+                if high_value_from <= small_below {
+                    return Err("multipliers.high_value_from");
+                }
+                vec![
+                    ("multipliers.small_business_rhl", small_business_rhl.0),
+                    ("multipliers.small_business", small_business.0),
+                    ("multipliers.standard_rhl", standard_rhl.0),
+                    ("multipliers.standard", standard.0),
+                    ("multipliers.high_value", high_value.0),
+                ]
+            }
+        };
+        // At most 200p in the pound: ten times any published multiplier.
+        for (field, value) in multipliers {
+            if !(1..=2_000).contains(&value) {
+                return Err(field);
+            }
+        }
+        let checks = [
+            ("sbrr_zero_from", self.sbrr.full_up_to < self.sbrr.zero_from),
+            ("charity_mandatory_bp", self.charity_mandatory_bp <= 10_000),
+            (
+                "empty_months",
+                self.empty.months <= 24 && self.empty.industrial_months <= 24,
+            ),
+            ("rhl_relief_bp", self.rhl.is_none_or(|rhl| rhl.relief_bp <= 10_000)),
+            (
+                "rhl_cash_cap_pence",
+                self.rhl
+                    .is_none_or(|rhl| (0..=10_000_000_000).contains(&rhl.cash_cap.get())),
+            ),
+            (
+                "transitional",
+                self.transitional.is_none_or(|caps| {
+                    caps.small_up_to <= caps.medium_up_to
+                        && caps.caps_bp.iter().all(|cap| *cap <= 100_000)
+                        && caps.inflation_bp <= 10_000
+                }),
+            ),
+            ("supplement", self.supplement.is_none_or(|extra| extra.0 <= 200)),
+        ];
+        match checks.into_iter().find(|(_, ok)| !ok) {
+            Some((field, _)) => Err(field),
+            None => Ok(()),
+        }
+    }
+}
+
 const fn p(tenths: u32) -> Multiplier {
     Multiplier(tenths)
 }

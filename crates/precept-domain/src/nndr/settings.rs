@@ -88,9 +88,29 @@ pub struct NndrYearState {
 }
 
 impl NndrYearState {
-    /// The latest settings.
+    /// The settings set last.
     pub fn latest(&self) -> Option<&NndrSettings> {
         self.versions.last().map(|(_, settings)| settings)
+    }
+
+    /// The settings in force on `date`: of the versions effective on or before it, the one
+    /// with the latest effective date (the one set last, among equals); before the first
+    /// effective date, the earliest version (a year's first settings cover it from 1 April).
+    pub fn on(&self, date: NaiveDate) -> Option<&NndrSettings> {
+        let in_force = self
+            .versions
+            .iter()
+            .enumerate()
+            .filter(|(_, (from, _))| *from <= date)
+            .max_by_key(|(index, (from, _))| (*from, *index));
+        in_force
+            .or_else(|| self.versions.iter().enumerate().min_by_key(|(_, (from, _))| *from))
+            .map(|(_, (_, settings))| settings)
+    }
+
+    /// The days from which a version applies.
+    pub fn effective_dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.versions.iter().map(|(from, _)| *from)
     }
 }
 
@@ -103,6 +123,9 @@ pub enum NndrSettingsError {
     /// A recovery figure out of range.
     #[error(transparent)]
     Recovery(#[from] PolicyOutOfRange),
+    /// A national figure out of range (named).
+    #[error("{0} is out of range")]
+    National(&'static str),
     /// The minimum instalment is negative or above £1,000.
     #[error("instalment_minimum must be between 0 and 100000 pence")]
     Minimum,
@@ -146,6 +169,11 @@ fn decide(
         return Err(NndrSettingsError::WrongYear("effective_from"));
     }
     command.settings.recovery.validate()?;
+    command
+        .settings
+        .national
+        .validate()
+        .map_err(NndrSettingsError::National)?;
     if !(0..=100_000).contains(&command.settings.instalment_minimum.get()) {
         return Err(NndrSettingsError::Minimum);
     }

@@ -42,6 +42,29 @@ CREATE TABLE nndr_years (
 ) WITHOUT ROWID;
 CREATE INDEX nndr_years_by_year ON nndr_years (council, year);
 
+-- The same notices' charges split by the multiplier each period used (a year can change
+-- multiplier when its value or occupation does): the NNDR1 split by multiplier. Rewritten
+-- whole for an account-year whenever its notice changes.
+CREATE TABLE nndr_year_multipliers (
+    council               TEXT     NOT NULL,
+    account_id            TEXT     NOT NULL,
+    year                  INTEGER  NOT NULL,
+    multiplier_kind       TEXT     NOT NULL,
+    rateable_value        BIGINT   NOT NULL,
+    days                  BIGINT   NOT NULL,
+    gross_pence           BIGINT   NOT NULL,
+    supplement_pence      BIGINT   NOT NULL,
+    transitional_pence    BIGINT   NOT NULL,
+    empty_relief_pence    BIGINT   NOT NULL,
+    charity_relief_pence  BIGINT   NOT NULL,
+    sbrr_pence            BIGINT   NOT NULL,
+    charity_top_up_pence  BIGINT   NOT NULL,
+    rhl_relief_pence      BIGINT   NOT NULL,
+    net_pence             BIGINT   NOT NULL,
+    PRIMARY KEY (council, account_id, year, multiplier_kind)
+) WITHOUT ROWID;
+CREATE INDEX nndr_year_multipliers_by_year ON nndr_year_multipliers (council, year);
+
 -- Statement lines, never updated. collected_by is the agent acting on the line's date.
 CREATE TABLE nndr_lines (
     council        TEXT     NOT NULL,

@@ -110,7 +110,18 @@ impl NndrFolded {
             aggregate_id: commit.aggregate_id.clone(),
             reason,
         };
+        // Rows remember the last commit folded into them: a commit already in a row (a read
+        // model folded again from an earlier checkpoint) is not folded twice.
+        let seen = |last: Option<i64>| last.is_some_and(|last| last >= sql_int(commit.sequence));
         match &commit.events {
+            FeedEvents::NndrAccount(_)
+                if seen(self.accounts.get(&commit.aggregate_id).map(|row| row.last_sequence)) => {}
+            FeedEvents::Hereditament(_)
+                if seen(
+                    self.hereditaments
+                        .get(&commit.aggregate_id)
+                        .map(|row| row.last_sequence),
+                ) => {}
             FeedEvents::NndrAccount(events) => {
                 let mut row = self.accounts.remove(&commit.aggregate_id).unwrap_or(NndrAccountRow {
                     account_id: commit.aggregate_id.clone(),

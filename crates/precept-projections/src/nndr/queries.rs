@@ -135,25 +135,12 @@ impl<F: FeedSource> NndrReads for NndrQueries<F> {
             ReadStore::Postgres(pool) => postgres::debit(pool, council.as_str(), year.start_year()).await,
         }
         .map_err(unavailable)?;
-        let mut debit = CollectableDebit::default();
-        for row in &rows {
-            let line = debit_line(row);
-            let total = &mut debit.total;
-            total.accounts += line.accounts;
-            total.rateable_value += line.rateable_value;
-            total.gross_pence += line.gross_pence;
-            total.supplement_pence += line.supplement_pence;
-            total.transitional_pence += line.transitional_pence;
-            total.empty_relief_pence += line.empty_relief_pence;
-            total.charity_relief_pence += line.charity_relief_pence;
-            total.sbrr_pence += line.sbrr_pence;
-            total.charity_top_up_pence += line.charity_top_up_pence;
-            total.rhl_relief_pence += line.rhl_relief_pence;
-            total.net_pence += line.net_pence;
-            total.paid_pence += line.paid_pence;
-            debit.by_multiplier.push((row.0.clone(), line));
-        }
-        Ok(debit)
+        let mut rows = rows.iter();
+        let total = rows.next().map(debit_line).unwrap_or_default();
+        Ok(CollectableDebit {
+            total,
+            by_multiplier: rows.map(|row| (row.0.clone(), debit_line(row))).collect(),
+        })
     }
 
     async fn collection_by_month(
@@ -286,20 +273,36 @@ macro_rules! backend {
                 .await
             }
 
+            /// The year's totals (first row, kind `all`), then one row per multiplier.
             pub(super) async fn debit(pool: &$pool, council: &str, year: i32) -> Result<Vec<DebitRow>, sqlx::Error> {
-                sqlx::query_as(
-                    "SELECT multiplier_kind, COUNT(*), CAST(COALESCE(SUM(rateable_value), 0) AS BIGINT), \
+                let mut rows: Vec<DebitRow> = sqlx::query_as(
+                    "SELECT 'all', COUNT(*), CAST(COALESCE(SUM(rateable_value), 0) AS BIGINT), \
                      CAST(COALESCE(SUM(gross_pence), 0) AS BIGINT), CAST(COALESCE(SUM(supplement_pence), 0) AS BIGINT), \
                      CAST(COALESCE(SUM(transitional_pence), 0) AS BIGINT), CAST(COALESCE(SUM(empty_relief_pence), 0) AS BIGINT), \
                      CAST(COALESCE(SUM(charity_relief_pence), 0) AS BIGINT), CAST(COALESCE(SUM(sbrr_pence), 0) AS BIGINT), \
                      CAST(COALESCE(SUM(charity_top_up_pence), 0) AS BIGINT), CAST(COALESCE(SUM(rhl_relief_pence), 0) AS BIGINT), \
                      CAST(COALESCE(SUM(net_pence), 0) AS BIGINT), CAST(COALESCE(SUM(paid_pence), 0) AS BIGINT) \
-                     FROM nndr_years WHERE council = $1 AND year = $2 GROUP BY multiplier_kind ORDER BY multiplier_kind",
+                     FROM nndr_years WHERE council = $1 AND year = $2",
                 )
                 .bind(council)
                 .bind(year)
                 .fetch_all(pool)
-                .await
+                .await?;
+                let by_kind: Vec<DebitRow> = sqlx::query_as(
+                    "SELECT multiplier_kind, COUNT(*), CAST(COALESCE(SUM(rateable_value), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(gross_pence), 0) AS BIGINT), CAST(COALESCE(SUM(supplement_pence), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(transitional_pence), 0) AS BIGINT), CAST(COALESCE(SUM(empty_relief_pence), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(charity_relief_pence), 0) AS BIGINT), CAST(COALESCE(SUM(sbrr_pence), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(charity_top_up_pence), 0) AS BIGINT), CAST(COALESCE(SUM(rhl_relief_pence), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(net_pence), 0) AS BIGINT), CAST(0 AS BIGINT) \
+                     FROM nndr_year_multipliers WHERE council = $1 AND year = $2 GROUP BY multiplier_kind ORDER BY multiplier_kind",
+                )
+                .bind(council)
+                .bind(year)
+                .fetch_all(pool)
+                .await?;
+                rows.extend(by_kind);
+                Ok(rows)
             }
 
             pub(super) async fn by_month(

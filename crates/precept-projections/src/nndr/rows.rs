@@ -75,3 +75,60 @@ pub(crate) fn year_rows(row: &NndrAccountRow) -> Vec<YearRow> {
         })
         .collect()
 }
+
+/// One account-year's charges on one multiplier.
+pub(crate) struct MultiplierRow {
+    pub account_id: String,
+    pub year: i32,
+    pub multiplier_kind: &'static str,
+    pub rateable_value: i64,
+    pub days: i64,
+    pub amounts: [i64; 9],
+}
+
+/// Each billed year's periods summed by multiplier; the value is the last period's.
+pub(crate) fn multiplier_rows(row: &NndrAccountRow) -> Vec<MultiplierRow> {
+    let Some(account) = row.state.as_open() else {
+        return Vec::new();
+    };
+    let mut rows: Vec<MultiplierRow> = Vec::new();
+    for (year, billed) in &account.years {
+        for period in &billed.charge.periods {
+            let c = &period.charge;
+            let amounts = [
+                c.gross,
+                c.supplement,
+                c.transitional,
+                c.empty_relief,
+                c.charity_relief,
+                c.sbrr,
+                c.charity_top_up,
+                c.rhl_relief,
+                c.net,
+            ]
+            .map(|amount| amount.get());
+            let kind = c.multiplier_kind.name();
+            match rows
+                .iter_mut()
+                .find(|r| r.year == year.start_year() && r.multiplier_kind == kind)
+            {
+                Some(existing) => {
+                    existing.rateable_value = i64::from(period.rateable_value);
+                    existing.days += c.days;
+                    for (total, amount) in existing.amounts.iter_mut().zip(amounts) {
+                        *total += amount;
+                    }
+                }
+                None => rows.push(MultiplierRow {
+                    account_id: row.account_id.clone(),
+                    year: year.start_year(),
+                    multiplier_kind: kind,
+                    rateable_value: i64::from(period.rateable_value),
+                    days: c.days,
+                    amounts,
+                }),
+            }
+        }
+    }
+    rows
+}

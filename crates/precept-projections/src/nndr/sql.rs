@@ -7,7 +7,7 @@ use precept_domain::nndr::hereditament::HereditamentState;
 use sqlx::{QueryBuilder, Row};
 
 use super::fold::{HereditamentRow, NndrAccountRow, NndrFolded, is_nndr};
-use super::rows::{account_columns, year_rows};
+use super::rows::{account_columns, multiplier_rows, year_rows};
 use crate::billing::fold::UnexpectedEvent;
 use crate::read_store::ReadStoreError;
 
@@ -190,6 +190,40 @@ macro_rules! backend {
                          costs_pence = excluded.costs_pence, paid_pence = excluded.paid_pence, stage = excluded.stage",
                     );
                     upsert.build().execute(&mut **tx).await?;
+                }
+                // A revised notice can change which multipliers a year used: its rows are
+                // rewritten whole.
+                let touched: Vec<&str> = folded.accounts.keys().map(String::as_str).collect();
+                for chunk in touched.chunks(ROWS_MAX) {
+                    let mut delete = QueryBuilder::<$db>::new("DELETE FROM nndr_year_multipliers WHERE council = ");
+                    delete.push_bind(council).push(" AND account_id IN (");
+                    let mut separated = delete.separated(", ");
+                    for id in chunk {
+                        separated.push_bind(*id);
+                    }
+                    delete.push(")");
+                    delete.build().execute(&mut **tx).await?;
+                }
+                let by_multiplier: Vec<_> = folded.accounts.values().flat_map(multiplier_rows).collect();
+                for chunk in by_multiplier.chunks(ROWS_MAX) {
+                    let mut insert = QueryBuilder::<$db>::new(
+                        "INSERT INTO nndr_year_multipliers (council, account_id, year, multiplier_kind, rateable_value, \
+                         days, gross_pence, supplement_pence, transitional_pence, empty_relief_pence, \
+                         charity_relief_pence, sbrr_pence, charity_top_up_pence, rhl_relief_pence, net_pence) ",
+                    );
+                    insert.push_values(chunk, |mut values, row| {
+                        values
+                            .push_bind(council.to_owned())
+                            .push_bind(row.account_id.clone())
+                            .push_bind(row.year)
+                            .push_bind(row.multiplier_kind)
+                            .push_bind(row.rateable_value)
+                            .push_bind(row.days);
+                        for amount in row.amounts {
+                            values.push_bind(amount);
+                        }
+                    });
+                    insert.build().execute(&mut **tx).await?;
                 }
                 for chunk in folded.lines.chunks(ROWS_MAX) {
                     let mut insert = QueryBuilder::<$db>::new(

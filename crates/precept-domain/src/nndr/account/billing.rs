@@ -13,12 +13,15 @@ use super::state::OpenNndrAccount;
 use crate::account::{AccountError, AllocationReleased, NoticeKind};
 use crate::calendar::FinancialYear;
 use crate::instalments::{InstalmentPlan, InstalmentRules, first_notice, revised_notice};
+use crate::nndr::settings::NndrSettings;
 
-fn rules(context: &NndrContext, year: FinancialYear) -> Result<InstalmentRules, NndrAccountError> {
+/// The instalment rules in force on the notice's date.
+fn rules(context: &NndrContext, year: FinancialYear, notice: NaiveDate) -> Result<InstalmentRules, NndrAccountError> {
     context
         .years
         .get(&year)
-        .map(|settings| settings.instalment_rules())
+        .and_then(|history| history.on(notice))
+        .map(NndrSettings::instalment_rules)
         .ok_or(NndrAccountError::Charge(super::NndrChargeError::YearNotSetUp(year)))
 }
 
@@ -34,7 +37,13 @@ pub(super) fn issue_bill(
     let Some(charge) = year_charge(account, year, context)? else {
         return Ok(Vec::new());
     };
-    let instalments = first_notice(year, issue_date, charge.net, account.plan, &rules(context, year)?);
+    let instalments = first_notice(
+        year,
+        issue_date,
+        charge.net,
+        account.plan,
+        &rules(context, year, issue_date)?,
+    );
     Ok(vec![NndrEvent::BillIssued(NndrBillIssued {
         year,
         notice_number: account.notices_issued + 1,
@@ -94,7 +103,7 @@ fn revisions(
         if charge == billed.charge {
             continue;
         }
-        let rules = rules(context, *year)?;
+        let rules = rules(context, *year, notice_date)?;
         let instalments = revised_notice(*year, &billed.instalments, notice_date, charge.net, None, &rules);
         let ceiling = charge.net + billed.recovery.net_costs();
         if billed.paid > ceiling {
@@ -129,7 +138,7 @@ pub(super) fn change_plan(
     let mut notices = account.notices_issued;
     let current = FinancialYear::containing(notice_date);
     for (year, billed) in account.years.range(current..) {
-        let rules = rules(context, *year)?;
+        let rules = rules(context, *year, notice_date)?;
         let instalments = revised_notice(
             *year,
             &billed.instalments,

@@ -134,6 +134,8 @@ pub fn year_charge(
     starts.extend(hereditament.values.keys().copied().filter(inside));
     starts.extend(account.occupation.iter().map(|(from, _)| *from).filter(inside));
     starts.extend(account.reliefs.iter().map(|(from, _)| *from).filter(inside));
+    // A mid-year change of the settings (a corrected multiplier) applies from its date.
+    starts.extend(settings.effective_dates().filter(inside));
     let starts: Vec<NaiveDate> = starts.into_iter().collect();
     let mut periods = Vec::with_capacity(starts.len());
     let mut rhl_used = Pence::ZERO;
@@ -151,7 +153,8 @@ pub fn year_charge(
             from: *from,
             to,
         };
-        let charge = nndr_charge(&settings.national, &facts, &claims);
+        let national = &settings.on(*from).ok_or(NndrChargeError::YearNotSetUp(year))?.national;
+        let charge = nndr_charge(national, &facts, &claims);
         rhl_used = rhl_used + charge.rhl_relief;
         periods.push(NndrPeriod {
             from: *from,
@@ -165,14 +168,23 @@ pub fn year_charge(
 }
 
 impl OpenNndrAccount {
-    /// Occupied, or empty since the day it became empty, on `date`.
+    /// Occupied, or empty since the day it became empty, on `date`. A run of "empty"
+    /// entries is one empty spell (a corrected date or a repeated report does not restart
+    /// the free months, REFERENCE §2.6): it counts from the first of them.
     pub fn occupation_on(&self, date: NaiveDate, industrial: bool) -> Occupation {
-        match self.occupation.iter().rev().find(|(from, _)| *from <= date) {
-            Some((_, true)) | None => Occupation::Occupied,
-            Some((since, false)) => Occupation::Empty {
-                since: *since,
-                industrial,
-            },
+        let Some(index) = self.occupation.iter().rposition(|(from, _)| *from <= date) else {
+            return Occupation::Occupied;
+        };
+        if self.occupation[index].1 {
+            return Occupation::Occupied;
+        }
+        let first = self.occupation[..index]
+            .iter()
+            .rposition(|(_, occupied)| *occupied)
+            .map_or(0, |occupied| occupied + 1);
+        Occupation::Empty {
+            since: self.occupation[first].0,
+            industrial,
         }
     }
 

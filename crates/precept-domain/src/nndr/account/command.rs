@@ -14,7 +14,7 @@ use crate::ids::{PartyId, Uprn};
 use crate::instalments::InstalmentPlan;
 use crate::nndr::ReliefClaims;
 use crate::nndr::hereditament::HereditamentState;
-use crate::nndr::settings::NndrSettings;
+use crate::nndr::settings::NndrYearState;
 use crate::recovery::Hold;
 
 /// What a charge needs from outside the account: the hereditament and the year's settings.
@@ -22,8 +22,8 @@ use crate::recovery::Hold;
 pub struct NndrContext {
     /// The hereditament's values and class.
     pub hereditament: Arc<HereditamentState>,
-    /// Settings for the years the command touches.
-    pub years: BTreeMap<FinancialYear, Arc<NndrSettings>>,
+    /// Every version of the settings of the years the command touches.
+    pub years: BTreeMap<FinancialYear, Arc<NndrYearState>>,
 }
 
 /// A request to change a business rates account.

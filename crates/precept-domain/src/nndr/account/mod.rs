@@ -44,21 +44,15 @@ pub enum NndrAccountError {
     /// A change dated outside the liability.
     #[error("the change is dated outside the account's liability")]
     BeforeLiability,
+    /// An account opened as empty from a day after its liability starts (the days between
+    /// would be neither).
+    #[error("empty_since must not be after liability_start")]
+    EmptySince,
 }
 
 /// The business rates account aggregate.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NndrAccount;
-
-impl OpenNndrAccount {
-    pub(crate) fn apply_event(&mut self, event: &NndrEvent) -> Result<(), AccountError> {
-        let state = NndrAccountState::Open(Box::new(self.clone())).apply(event)?;
-        if let NndrAccountState::Open(account) = state {
-            *self = *account;
-        }
-        Ok(())
-    }
-}
 
 impl NndrAccountState {
     /// Decides what a command does.
@@ -69,6 +63,9 @@ impl NndrAccountState {
         if let NndrCommand::Open(open) = command {
             if self.as_open().is_some() {
                 return Err(AccountError::AccountAlreadyOpen.into());
+            }
+            if open.empty_since.is_some_and(|since| since > open.liability_start) {
+                return Err(NndrAccountError::EmptySince);
             }
             let mut events = vec![NndrEvent::Opened(NndrAccountOpened {
                 account_id: id,

@@ -127,7 +127,8 @@ impl OpenNndrAccount {
         }
     }
 
-    fn apply(&mut self, event: &NndrEvent) -> Result<(), AccountError> {
+    /// Folds one event into the open account.
+    pub(crate) fn apply_event(&mut self, event: &NndrEvent) -> Result<(), AccountError> {
         match event {
             NndrEvent::Opened(_) => return Err(AccountError::AccountAlreadyOpen),
             NndrEvent::OccupationChanged(changed) => set_from(&mut self.occupation, changed.from, changed.occupied),
@@ -186,7 +187,7 @@ impl NndrAccountState {
             }
             (NndrAccountState::NotOpened, _) => Err(AccountError::AccountNotOpen),
             (NndrAccountState::Open(mut account), event) => {
-                account.apply(event)?;
+                account.apply_event(event)?;
                 Ok(NndrAccountState::Open(account))
             }
         }

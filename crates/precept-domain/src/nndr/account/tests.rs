@@ -16,7 +16,7 @@ use crate::instalments::{InstalmentPlan, PlanLength};
 use crate::money::Pence;
 use crate::nndr::ReliefClaims;
 use crate::nndr::hereditament::{HereditamentState, PropertyClass};
-use crate::nndr::settings::NndrSettings;
+use crate::nndr::settings::{NndrSettings, NndrYearState};
 use crate::recovery::{PayPeriod, RecoveryAction};
 
 fn d(text: &str) -> NaiveDate {
@@ -39,10 +39,11 @@ fn context(hereditament: HereditamentState, years: &[i32]) -> Arc<NndrContext> {
     let years: BTreeMap<_, _> = years
         .iter()
         .map(|start| {
-            (
-                fy(*start),
-                Arc::new(NndrSettings::england(fy(*start)).expect("published")),
-            )
+            let settings = NndrSettings::england(fy(*start)).expect("published");
+            let history = NndrYearState {
+                versions: vec![(fy(*start).first_day(), settings)],
+            };
+            (fy(*start), Arc::new(history))
         })
         .collect();
     Arc::new(NndrContext {
@@ -376,4 +377,73 @@ proptest! {
         let kinds_ok = year.charge.periods.windows(2).all(|pair| pair[0].to < pair[1].from);
         prop_assert!(kinds_ok);
     }
+}
+
+#[test]
+fn a_repeated_or_corrected_empty_report_does_not_restart_the_free_months() {
+    // Given a shop (RV £18,000) empty from 1 April 2025: free to 30 June.
+    let context = context(
+        hereditament(&[("2023-04-01", 18_000)], PropertyClass::default()),
+        &[2025],
+    );
+    let state = given(
+        open("2025-04-01", Some("2025-04-01"), ReliefClaims::default()),
+        vec![
+            bill(2025, "2025-03-20", &context),
+            // When "empty" is reported again from 1 June.
+            NndrCommand::Change {
+                change: NndrChange::Occupation {
+                    from: d("2025-06-01"),
+                    occupied: false,
+                },
+                notice_date: d("2025-06-05"),
+                context: Arc::clone(&context),
+            },
+        ],
+    );
+    // Then the free months still run from 1 April: 91 days (898,200 × 91/365 = 223,934.8).
+    let empty: Pence = billed(&state, 2025)
+        .charge
+        .periods
+        .iter()
+        .map(|p| p.charge.empty_relief)
+        .sum();
+    assert_eq!(empty, Pence::new(223_935));
+    // And an account cannot start empty from after its liability starts.
+    let late = open("2025-04-01", Some("2025-05-01"), ReliefClaims::default());
+    let refused = NndrAccountState::default().decide(id(), NndrCommand::Open(late));
+    assert_eq!(refused.expect_err("refused"), NndrAccountError::EmptySince);
+}
+
+#[test]
+fn a_mid_year_correction_of_the_settings_applies_from_its_date() {
+    // Given 2025/26 billed at 49.9p, then a correction to 45.0p from 1 October 2025.
+    let mut corrected = NndrSettings::england(fy(2025)).expect("published");
+    corrected.national.multipliers = crate::nndr::Multipliers::Two {
+        standard: crate::nndr::Multiplier(555),
+        small_business: crate::nndr::Multiplier(450),
+        small_below: 51_000,
+    };
+    let history = NndrYearState {
+        versions: vec![
+            (d("2025-04-01"), NndrSettings::england(fy(2025)).expect("published")),
+            (d("2025-10-01"), corrected),
+        ],
+    };
+    let context = Arc::new(NndrContext {
+        hereditament: Arc::new(hereditament(&[("2023-04-01", 20_000)], PropertyClass::default())),
+        years: BTreeMap::from([(fy(2025), Arc::new(history))]),
+    });
+    let state = given(
+        open("2025-04-01", None, ReliefClaims::default()),
+        vec![bill(2025, "2025-03-15", &context)],
+    );
+    // Then 183 days at £9,980 a year and 182 at £9,000: 500,367 + 448,767 (448,767.1).
+    let periods: Vec<(i64, Pence)> = billed(&state, 2025)
+        .charge
+        .periods
+        .iter()
+        .map(|p| (p.charge.days, p.charge.net))
+        .collect();
+    assert_eq!(periods, [(183, Pence::new(500_367)), (182, Pence::new(448_767))]);
 }

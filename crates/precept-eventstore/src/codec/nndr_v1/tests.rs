@@ -14,7 +14,7 @@ use precept_domain::nndr::account::{
 };
 use precept_domain::nndr::agency::{Agency, AgencyEvent};
 use precept_domain::nndr::hereditament::{Hereditament, HereditamentEvent, HereditamentState, PropertyClass, Removal};
-use precept_domain::nndr::settings::{NndrSettings, NndrSettingsSet, NndrYearSettings};
+use precept_domain::nndr::settings::{NndrSettings, NndrSettingsSet, NndrYearSettings, NndrYearState};
 use precept_domain::recovery::{Hold, HoldReason, RecoveryAction};
 use precept_domain::{AccountId, FinancialYear, PartyId, PaymentId, Pence, Uprn};
 
@@ -74,7 +74,12 @@ fn history() -> Vec<NndrEvent> {
     let recovery = Arc::new(settings.recovery.clone());
     let context = Arc::new(NndrContext {
         hereditament: Arc::new(hereditament),
-        years: BTreeMap::from([(fy(2025), Arc::new(settings))]),
+        years: BTreeMap::from([(
+            fy(2025),
+            Arc::new(NndrYearState {
+                versions: vec![(fy(2025).first_day(), settings)],
+            }),
+        )]),
     });
     let payment = PaymentId::parse("00000000-0000-4000-9000-000000000007").expect("id");
     let commands = vec![
