@@ -17,11 +17,11 @@ use precept_api::proto::change_nndr_account_request::Change;
 use precept_api::proto::recovery_action_request::Action;
 use precept_api::proto::{
     AlterRateableValueRequest, AppointAgentRequest, AttachEarnings, ChangeNndrAccountRequest,
-    GetCollectableDebitRequest, GetCollectionByMonthRequest, GetNndrAccountRequest, GetNndrYearRequest,
-    GetServicedCouncilsRequest, ListHereditamentRequest, NewHereditament, NndrReliefs, NndrSettings,
-    OpenNndrAccountRequest, PayPeriod, RecoveryActionRequest, RecoveryRunProgress, ReferToAgent, RefundCreditRequest,
-    ReliefsChange, ReorganiseHereditamentsRequest, RunAnnualBillingRequest, RunRecoveryRequest, SetNndrYearRequest,
-    TwoMultipliers,
+    ChangeNndrInstalmentPlanRequest, GetCollectableDebitRequest, GetCollectionByMonthRequest, GetNndrAccountRequest,
+    GetNndrYearRequest, GetServicedCouncilsRequest, ListHereditamentRequest, NewHereditament, NndrReliefs,
+    NndrSettings, OpenNndrAccountRequest, PayPeriod, RecoveryActionRequest, RecoveryRunProgress, ReferToAgent,
+    RefundCreditRequest, ReliefsChange, ReorganiseHereditamentsRequest, RunAnnualBillingRequest, RunRecoveryRequest,
+    SetNndrYearRequest, TwoMultipliers,
 };
 use precept_testkit::{TestDatabase, TestNats, council, spawn_app};
 use tonic::transport::Channel;
@@ -45,6 +45,8 @@ const SPLIT: usize = 8;
 const MERGED: [usize; 2] = [14, 26];
 /// A retail account (paid in full) later given transitional relief from 1 April.
 const TRANSITIONAL: usize = 4;
+/// A retail account (paid in full) that asks for 12 instalments.
+const TWELVE: usize = 16;
 
 /// A request as the agent council sends it.
 fn as_council<T>(code: &str, message: T) -> Request<T> {
@@ -491,6 +493,20 @@ async fn agency_billing_and_collection(database: TestDatabase) {
         }
     }
 
+    // A ratepayer who has paid asks for 12 instalments on 2 April: April's instalment, already
+    // due, stands, and the rest is re-spread monthly from 1 May to 1 March (REFERENCE §2.9).
+    client
+        .change_nndr_instalment_plan(agent(ChangeNndrInstalmentPlanRequest {
+            request_id: "twelve".into(),
+            council: AUTHORITY.into(),
+            account_id: account(TWELVE),
+            twelve_instalments: true,
+            notice_date: "2025-04-02".into(),
+            correlation_id: String::new(),
+        }))
+        .await
+        .expect("12 instalments");
+
     // The council finds a retailer eligible for transitional relief from 1 April: last year's
     // bill £20,000, a medium property's cap 40% after 1.7% inflation: £28,476 (REFERENCE §2.8);
     // RHL relief, 40%, applies to what is left. The overpayment becomes credit.
@@ -756,6 +772,23 @@ async fn check_authority_views(client: &mut BusinessRatesClient<Channel>, tally:
     assert_eq!(statement.balance_pence, 0);
     assert!(statement.lines.iter().all(|line| line.collected_by == AGENT));
 
+    let twelve = client
+        .get_nndr_account(GetNndrAccountRequest {
+            council: AUTHORITY.into(),
+            account_id: account(TWELVE),
+            min_sequence,
+            as_of: "2025-10-05".into(),
+        })
+        .await
+        .expect("the account on 12 instalments")
+        .into_inner();
+    let instalments = &twelve.years[0].instalments;
+    assert_eq!(instalments.len(), 12, "{instalments:?}");
+    assert_eq!((instalments[0].due.as_str(), instalments[1].due.as_str()), ("2025-04-01", "2025-05-01"));
+    assert_eq!(
+        instalments.iter().map(|i| i.amount_pence).sum::<i64>(),
+        tally[TWELVE].net
+    );
     let empty = client
         .get_nndr_account(GetNndrAccountRequest {
             council: AUTHORITY.into(),
