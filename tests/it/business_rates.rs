@@ -784,7 +784,10 @@ async fn check_authority_views(client: &mut BusinessRatesClient<Channel>, tally:
         .into_inner();
     let instalments = &twelve.years[0].instalments;
     assert_eq!(instalments.len(), 12, "{instalments:?}");
-    assert_eq!((instalments[0].due.as_str(), instalments[1].due.as_str()), ("2025-04-01", "2025-05-01"));
+    assert_eq!(
+        (instalments[0].due.as_str(), instalments[1].due.as_str()),
+        ("2025-04-01", "2025-05-01")
+    );
     assert_eq!(
         instalments.iter().map(|i| i.amount_pence).sum::<i64>(),
         tally[TWELVE].net
