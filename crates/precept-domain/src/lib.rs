@@ -23,7 +23,9 @@
 //!   shared by Council Tax and business rates accounts.
 //! - [`account`]: the Council Tax account aggregate (`ct-account`).
 //! - [`recovery`]: the recovery stage machine per account-year (Council Tax, reused for NNDR).
-//! - [`nndr`]: business rates parameters by year and the charge with its reliefs.
+//! - [`nndr`]: business rates: parameters by year, the charge with its reliefs, and the
+//!   settings, hereditament, account and agency aggregates.
+//! - [`partnership`]: sharing costs between partner councils and splitting receipts.
 
 pub mod account;
 pub mod aggregate;
@@ -35,6 +37,7 @@ pub mod instalments;
 pub mod ledger;
 pub mod money;
 pub mod nndr;
+pub mod partnership;
 pub mod property;
 pub mod recovery;
 

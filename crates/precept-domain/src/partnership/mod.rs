@@ -1,0 +1,24 @@
+//! Sharing a shared service's costs between partner councils, and splitting receipts between
+//! the bodies they belong to (REFERENCE §5). Pure; issue 7 builds the partnership aggregate,
+//! cost pools per year, drivers counted from events and read models, and the views on it.
+//!
+//! - `apportion`: a cost line split by its basis (fixed percentages, driver counts, per-unit
+//!   charges), with caps and floors, to the penny with one remainder rule.
+//! - `true_up`: whether actual drivers have moved far enough from the estimate to re-adjust.
+//! - `what_if`: every member's share before and after a proposed member joins.
+//! - `collection_fund`: receipts split by precepts or business rates retention shares.
+//!
+//! Not here yet: the aggregates, the drivers' sources, storage and the gRPC views.
+
+pub mod apportion;
+pub mod collection_fund;
+pub mod true_up;
+pub mod what_if;
+
+#[cfg(test)]
+mod tests;
+
+pub use apportion::{ApportionError, Basis, CostLine, Limits, LineShare, apportion};
+pub use collection_fund::{RetentionShares, split_receipts};
+pub use true_up::{TrueUp, true_up};
+pub use what_if::{MemberComparison, Proposal, what_if};

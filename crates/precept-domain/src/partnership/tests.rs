@@ -1,0 +1,289 @@
+//! Worked apportionment examples to the penny (REFERENCE §5.3, §5.4) and property tests.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::ids::CouncilCode;
+use crate::money::{Pence, gbp};
+
+fn c(code: &str) -> CouncilCode {
+    CouncilCode::parse(code).expect("council code")
+}
+
+fn line(name: &str, amount: &str, basis: Basis) -> CostLine {
+    CostLine {
+        name: name.into(),
+        amount: gbp(amount),
+        basis,
+        limits: Vec::new(),
+    }
+}
+
+fn amounts(shares: &[LineShare]) -> Vec<(String, Pence)> {
+    shares.iter().map(|s| (s.member.to_string(), s.amount)).collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, Pence)> {
+    expected.iter().map(|(m, a)| ((*m).to_owned(), gbp(a))).collect()
+}
+
+/// A case's name, its line, and the shares expected.
+type Example = (&'static str, CostLine, Vec<(&'static str, &'static str)>);
+
+#[test]
+fn worked_examples() {
+    let cases: Vec<Example> = vec![
+        // §5.3: HB caseload, new claims + changes: South Hams 299 + 1,805, West Devon 176 +
+        // 1,132 (REFERENCE rounds the agreement to 60/40; the exact split is 61.7/38.3). On
+        // £100,000: £61,664.71 and £38,335.29 (the penny left goes to the larger remainder).
+        (
+            "HB caseload",
+            line(
+                "benefits staff",
+                "100000.00",
+                Basis::Drivers(vec![(c("south-hams"), 2_104), (c("west-devon"), 1_308)]),
+            ),
+            vec![("south-hams", "61664.71"), ("west-devon", "38335.29")],
+        ),
+        // §5.3: Council Tax properties on the list, 46,949 vs 27,112 (63/37), on £1m.
+        (
+            "CT properties",
+            line(
+                "council tax staff",
+                "1000000.00",
+                Basis::Drivers(vec![(c("south-hams"), 46_949), (c("west-devon"), 27_112)]),
+            ),
+            vec![("south-hams", "633923.39"), ("west-devon", "366076.61")],
+        ),
+        // §5.3: member services 50/50.
+        (
+            "fixed 50/50",
+            line(
+                "member services",
+                "12345.67",
+                Basis::Fixed(vec![(c("south-hams"), 5_000), (c("west-devon"), 5_000)]),
+            ),
+            vec![("south-hams", "6172.84"), ("west-devon", "6172.83")],
+        ),
+        // A remainder to place: £1,000 three ways; the penny goes to the first member.
+        (
+            "three equal members",
+            line(
+                "postage",
+                "1000.00",
+                Basis::Drivers(vec![(c("maidstone"), 1), (c("swale"), 1), (c("tunbridge-wells"), 1)]),
+            ),
+            vec![
+                ("maidstone", "333.34"),
+                ("swale", "333.33"),
+                ("tunbridge-wells", "333.33"),
+            ],
+        ),
+        // A bought-in service: enforcement at £12.50 a case.
+        (
+            "per unit",
+            CostLine {
+                name: "enforcement".into(),
+                amount: Pence::ZERO,
+                basis: Basis::PerUnit {
+                    rate: gbp("12.50"),
+                    units: vec![(c("norwich"), 400), (c("south-norfolk"), 100)],
+                },
+                limits: Vec::new(),
+            },
+            vec![("norwich", "5000.00"), ("south-norfolk", "1250.00")],
+        ),
+    ];
+    for (name, line, expected) in cases {
+        let shares = apportion(&line).expect(name);
+        assert_eq!(amounts(&shares), pairs(&expected), "{name}");
+        assert_eq!(
+            shares.iter().map(|s| s.amount).sum::<Pence>(),
+            line.total(),
+            "{name}: sums"
+        );
+    }
+}
+
+#[test]
+fn caps_and_floors_pass_the_difference_to_the_others() {
+    // Drivers 50/30/20 on £10,000; A capped at £4,000: the other £6,000 goes 30:20.
+    let mut capped = line(
+        "ICT",
+        "10000.00",
+        Basis::Drivers(vec![(c("aa"), 50), (c("bb"), 30), (c("cc"), 20)]),
+    );
+    capped.limits = vec![(
+        c("aa"),
+        Limits {
+            cap: Some(gbp("4000.00")),
+            floor: None,
+        },
+    )];
+    let shares = apportion(&capped).expect("shared");
+    assert_eq!(
+        amounts(&shares),
+        pairs(&[("aa", "4000.00"), ("bb", "3600.00"), ("cc", "2400.00")])
+    );
+    assert!(shares[0].bound && !shares[1].bound);
+    // C with a floor of £2,500: B and A share the rest 50:30 after A's cap... A's cap still
+    // binds: A £4,000, C £2,500, B the remaining £3,500.
+    capped.limits.push((
+        c("cc"),
+        Limits {
+            floor: Some(gbp("2500.00")),
+            cap: None,
+        },
+    ));
+    let shares = apportion(&capped).expect("shared");
+    assert_eq!(
+        amounts(&shares),
+        pairs(&[("aa", "4000.00"), ("bb", "3500.00"), ("cc", "2500.00")])
+    );
+    // Caps that cannot hold the whole are refused.
+    let mut impossible = capped.clone();
+    impossible.limits = vec![
+        (
+            c("aa"),
+            Limits {
+                cap: Some(gbp("100.00")),
+                floor: None,
+            },
+        ),
+        (
+            c("bb"),
+            Limits {
+                cap: Some(gbp("100.00")),
+                floor: None,
+            },
+        ),
+        (
+            c("cc"),
+            Limits {
+                cap: Some(gbp("100.00")),
+                floor: None,
+            },
+        ),
+    ];
+    assert!(matches!(apportion(&impossible), Err(ApportionError::Bounds(_))));
+}
+
+#[test]
+fn bad_lines_are_refused() {
+    let fixed = line("x", "10.00", Basis::Fixed(vec![(c("aa"), 6_000), (c("bb"), 3_000)]));
+    assert_eq!(apportion(&fixed), Err(ApportionError::FixedShares));
+    let twice = line("x", "10.00", Basis::Drivers(vec![(c("aa"), 1), (c("aa"), 2)]));
+    assert_eq!(apportion(&twice), Err(ApportionError::Members));
+    let nothing = line("x", "10.00", Basis::Drivers(vec![(c("aa"), 0), (c("bb"), 0)]));
+    assert_eq!(apportion(&nothing), Err(ApportionError::NoDrivers));
+}
+
+#[test]
+fn shares_are_readjusted_only_beyond_the_tolerance() {
+    // §5.3: estimate 60/40; actual 62.5/37.5 moves 2.5 points: within 3, the estimate stands.
+    let estimate = [(c("aa"), 60), (c("bb"), 40)];
+    assert!(matches!(
+        true_up(&estimate, &[(c("aa"), 625), (c("bb"), 375)], 300),
+        TrueUp::KeepEstimate { .. }
+    ));
+    // Actual 64/36 moves 4 points: re-adjust.
+    let TrueUp::UseActual { largest } = true_up(&estimate, &[(c("aa"), 64), (c("bb"), 36)], 300) else {
+        panic!("beyond tolerance");
+    };
+    assert_eq!(largest.1, crate::money::ExactPence::from_integer(400));
+}
+
+#[test]
+fn what_if_a_third_council_joins() {
+    // Staff £1m by caseload (A 60,000, B 40,000) and ICT £200,000 fixed 50/50. C proposes to
+    // join with 25,000 cases, bringing £150,000 of staff cost; ICT would be split 40/40/20.
+    let lines = vec![
+        line(
+            "staff",
+            "1000000.00",
+            Basis::Drivers(vec![(c("aa"), 60_000), (c("bb"), 40_000)]),
+        ),
+        line("ict", "200000.00", Basis::Fixed(vec![(c("aa"), 5_000), (c("bb"), 5_000)])),
+    ];
+    let proposal = Proposal {
+        member: c("cc"),
+        drivers: BTreeMap::from([("staff".to_owned(), 25_000)]),
+        fixed: BTreeMap::from([(
+            "ict".to_owned(),
+            vec![(c("aa"), 4_000), (c("bb"), 4_000), (c("cc"), 2_000)],
+        )]),
+        added_cost: BTreeMap::from([("staff".to_owned(), gbp("150000.00"))]),
+    };
+    let rows = what_if(&lines, &proposal).expect("business case");
+    let table: Vec<(String, Pence, Pence, Pence)> = rows
+        .iter()
+        .map(|r| (r.member.to_string(), r.before, r.after, r.saving()))
+        .collect();
+    // After: staff £1.15m × 60/125 = £552,000, × 40/125 = £368,000, × 25/125 = £230,000.
+    assert_eq!(
+        table,
+        [
+            ("aa".to_owned(), gbp("700000.00"), gbp("632000.00"), gbp("68000.00")),
+            ("bb".to_owned(), gbp("500000.00"), gbp("448000.00"), gbp("52000.00")),
+            ("cc".to_owned(), Pence::ZERO, gbp("270000.00"), gbp("-270000.00")),
+        ]
+    );
+}
+
+#[test]
+fn receipts_split_by_precept_and_by_retention_shares() {
+    // §5.4: Council Tax receipts pro rata to precepts (Band D £1,691.19 county, £222.32
+    // district): £100,000 → £88,381.56 and £11,618.44.
+    let precepts = [("kcc".to_owned(), 169_119), ("district".to_owned(), 22_232)];
+    let split = split_receipts(gbp("100000.00"), &precepts);
+    assert_eq!(split, [("kcc", gbp("88381.56")), ("district", gbp("11618.44"))]);
+    // §2.11: business rates, two-tier shire 50/40/9/1.
+    let shares = RetentionShares::two_tier_shire();
+    assert!(shares.is_whole() && RetentionShares::two_tier_shire_county_fire().is_whole());
+    let weights: Vec<(String, i64)> = shares.0.iter().map(|(b, bp)| (b.clone(), i64::from(*bp))).collect();
+    let split = split_receipts(gbp("1000000.00"), &weights);
+    let amounts: Vec<Pence> = split.iter().map(|(_, amount)| *amount).collect();
+    assert_eq!(
+        amounts,
+        [gbp("500000.00"), gbp("400000.00"), gbp("90000.00"), gbp("10000.00")]
+    );
+}
+
+proptest! {
+    /// Shares always sum to the line, to the penny, and every bound holds.
+    #[test]
+    fn shares_always_sum_to_the_pool(
+        amount in 0i64..10_000_000_000,
+        drivers in proptest::collection::vec(0u64..1_000_000, 1..8),
+        cap_first in proptest::option::of(0i64..10_000_000_000),
+        floor_last in proptest::option::of(0i64..1_000_000_000),
+    ) {
+        let members: Vec<(CouncilCode, u64)> = drivers
+            .iter()
+            .enumerate()
+            .map(|(index, driver)| (c(&format!("member-{index}")), *driver))
+            .collect();
+        let last = members.len() - 1;
+        let mut limits = Vec::new();
+        if let Some(cap) = cap_first {
+            limits.push((members[0].0.clone(), Limits { cap: Some(Pence::new(cap)), floor: None }));
+        }
+        if let Some(floor) = floor_last.filter(|_| last > 0) {
+            limits.push((members[last].0.clone(), Limits { cap: None, floor: Some(Pence::new(floor)) }));
+        }
+        let line = CostLine { name: "pool".into(), amount: Pence::new(amount), basis: Basis::Drivers(members), limits };
+        if let Ok(shares) = apportion(&line) {
+            prop_assert_eq!(shares.iter().map(|s| s.amount).sum::<Pence>(), Pence::new(amount));
+            prop_assert!(shares.iter().all(|s| s.amount >= Pence::ZERO));
+            if let Some(cap) = cap_first {
+                // Rounding moves a share by at most a penny.
+                prop_assert!(shares[0].amount.get() <= cap + 1);
+            }
+            if let (Some(floor), true) = (floor_last, last > 0) {
+                prop_assert!(shares[last].amount.get() >= floor - 1);
+            }
+        }
+    }
+}
