@@ -86,6 +86,9 @@ pub fn nndr(error: NndrServiceError) -> Status {
 fn nndr_rejection(rejection: NndrAccountError) -> Status {
     let message = rejection.to_string();
     match rejection {
+        NndrAccountError::Account(AccountError::LiabilityAlreadyEnded) => {
+            field_status(Code::FailedPrecondition, "change.end_liability", message)
+        }
         NndrAccountError::Account(error) => account_rejection(error),
         NndrAccountError::Charge(NndrChargeError::YearNotSetUp(_)) => {
             field_status(Code::FailedPrecondition, "year", message)

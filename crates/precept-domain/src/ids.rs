@@ -32,8 +32,23 @@ pub enum IdError {
 ///
 /// It names the council's JetStream stream (`PRECEPT_SWALE`) and subject prefix
 /// (`precept.swale.`), so its alphabet is the intersection of what both allow.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct CouncilCode(String);
+
+impl TryFrom<String> for CouncilCode {
+    type Error = IdError;
+
+    fn try_from(text: String) -> Result<Self, IdError> {
+        CouncilCode::parse(&text)
+    }
+}
+
+impl From<CouncilCode> for String {
+    fn from(code: CouncilCode) -> String {
+        code.0
+    }
+}
 
 impl CouncilCode {
     /// The code that the partnership-wide stream uses; no council may take it.

@@ -31,7 +31,7 @@ pub enum Basis {
 }
 
 /// A member's bounds on one line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// The least it pays.
     pub floor: Option<Pence>,

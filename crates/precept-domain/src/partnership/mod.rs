@@ -7,18 +7,28 @@
 //! - `true_up`: whether actual drivers have moved far enough from the estimate to re-adjust.
 //! - `what_if`: every member's share before and after a proposed member joins.
 //! - `collection_fund`: receipts split by precepts or business rates retention shares.
+//! - `agreement` (`partnership-agreement`): members, the services each takes, joins and leaves.
+//! - `drivers`: cost lines as configured (service, driver kind) and measured into lines.
+//! - `activity`: activity drivers counted from account events over a period.
 //!
-//! Not here yet: the aggregates, the drivers' sources, storage and the gRPC views.
+//! Not here yet: cost pools as an aggregate, reading caseload drivers from the read models,
+//! storage and the gRPC and CSV views.
 
+pub mod activity;
+pub mod agreement;
 pub mod apportion;
 pub mod collection_fund;
+pub mod drivers;
 pub mod true_up;
 pub mod what_if;
 
 #[cfg(test)]
 mod tests;
 
+pub use activity::ActivityCounts;
+pub use agreement::{Agreement, AgreementCommand, AgreementEvent, AgreementState, Service};
 pub use apportion::{ApportionError, Basis, CostLine, Limits, LineShare, apportion};
 pub use collection_fund::{RetentionShares, split_receipts};
+pub use drivers::{Driver, DriverValues, LineBasis, LineSpec};
 pub use true_up::{TrueUp, true_up};
 pub use what_if::{MemberComparison, Proposal, what_if};

@@ -205,7 +205,11 @@ fn what_if_a_third_council_joins() {
             "1000000.00",
             Basis::Drivers(vec![(c("aa"), 60_000), (c("bb"), 40_000)]),
         ),
-        line("ict", "200000.00", Basis::Fixed(vec![(c("aa"), 5_000), (c("bb"), 5_000)])),
+        line(
+            "ict",
+            "200000.00",
+            Basis::Fixed(vec![(c("aa"), 5_000), (c("bb"), 5_000)]),
+        ),
     ];
     let proposal = Proposal {
         member: c("cc"),
@@ -285,5 +289,235 @@ proptest! {
                 prop_assert!(shares[last].amount.get() >= floor - 1);
             }
         }
+    }
+}
+
+mod membership {
+    use chrono::NaiveDate;
+
+    use super::c;
+    use crate::aggregate::Aggregate;
+    use crate::partnership::agreement::{
+        Agreement, AgreementCommand, AgreementError, AgreementId, AgreementState, Service,
+    };
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    fn run(commands: Vec<AgreementCommand>) -> Result<AgreementState, AgreementError> {
+        let mut state = AgreementState::default();
+        for command in commands {
+            let events =
+                futures::executor::block_on(Agreement.handle(&AgreementId, &state, command))?.unwrap_or_default();
+            for event in events {
+                state = Agreement::apply(state, event)?;
+            }
+        }
+        Ok(state)
+    }
+
+    fn join(member: &str, services: &[Service], from: &str) -> AgreementCommand {
+        AgreementCommand::Join {
+            member: c(member),
+            services: services.to_vec(),
+            from: d(from),
+        }
+    }
+
+    #[test]
+    fn shares_are_among_the_members_taking_the_service_on_the_day() {
+        use Service::{Benefits, CouncilTax};
+        let state = run(vec![
+            join("maidstone", &[CouncilTax, Benefits], "2025-04-01"),
+            join("tunbridge-wells", &[CouncilTax, Benefits], "2025-04-01"),
+            // Swale joins for Council Tax from 1 October (MKS expansion, REFERENCE §5.1).
+            join("swale", &[CouncilTax], "2025-10-01"),
+            AgreementCommand::Leave {
+                member: c("tunbridge-wells"),
+                last_day: d("2026-03-31"),
+            },
+        ])
+        .expect("agreed");
+        let on = |service, date| state.taking(service, d(date));
+        assert_eq!(on(CouncilTax, "2025-06-01"), [c("maidstone"), c("tunbridge-wells")]);
+        assert_eq!(
+            on(CouncilTax, "2025-11-01"),
+            [c("maidstone"), c("swale"), c("tunbridge-wells")]
+        );
+        assert_eq!(on(Benefits, "2025-11-01"), [c("maidstone"), c("tunbridge-wells")]);
+        assert_eq!(on(CouncilTax, "2026-04-01"), [c("maidstone"), c("swale")]);
+    }
+
+    #[test]
+    fn a_rejoining_council_takes_nothing_in_between_and_bad_changes_are_refused() {
+        use Service::CouncilTax;
+        let state = run(vec![
+            join("swale", &[CouncilTax], "2024-04-01"),
+            AgreementCommand::Leave {
+                member: c("swale"),
+                last_day: d("2024-12-31"),
+            },
+            join("swale", &[CouncilTax], "2025-06-01"),
+        ])
+        .expect("agreed");
+        assert!(state.taking(CouncilTax, d("2025-03-01")).is_empty());
+        assert_eq!(state.taking(CouncilTax, d("2025-07-01")), [c("swale")]);
+        assert_eq!(
+            run(vec![
+                join("swale", &[CouncilTax], "2024-04-01"),
+                join("swale", &[CouncilTax], "2025-04-01")
+            ]),
+            Err(AgreementError::AlreadyMember(c("swale")))
+        );
+        assert_eq!(
+            run(vec![join("swale", &[], "2024-04-01")]),
+            Err(AgreementError::Services)
+        );
+        assert_eq!(
+            run(vec![AgreementCommand::Leave {
+                member: c("swale"),
+                last_day: d("2025-01-01"),
+            }]),
+            Err(AgreementError::NotMember(c("swale")))
+        );
+    }
+}
+
+mod measured {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+
+    use super::c;
+    use crate::money::{Pence, gbp};
+    use crate::partnership::agreement::{AgreementEvent, AgreementState, Service};
+    use crate::partnership::{Driver, DriverValues, LineBasis, LineSpec, apportion};
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    fn agreement() -> AgreementState {
+        let mut state = AgreementState::default();
+        for (member, services) in [
+            ("maidstone", vec![Service::CouncilTax, Service::BusinessRates]),
+            ("swale", vec![Service::CouncilTax]),
+        ] {
+            let event = AgreementEvent::Joined {
+                member: c(member),
+                services,
+                from: d("2025-04-01"),
+            };
+            state = <crate::partnership::Agreement as crate::aggregate::Aggregate>::apply(state, event).expect("fits");
+        }
+        state
+    }
+
+    #[test]
+    fn a_configured_line_is_shared_by_its_measured_driver_among_its_service_members() {
+        let drivers = DriverValues(BTreeMap::from([
+            ((Driver::LiveCouncilTaxAccounts, c("maidstone")), 75_000),
+            ((Driver::LiveCouncilTaxAccounts, c("swale")), 65_000),
+            ((Driver::Hereditaments, c("maidstone")), 6_000),
+            ((Driver::Hereditaments, c("swale")), 4_500),
+        ]));
+        let staff = LineSpec {
+            name: "council tax staff".into(),
+            service: Service::CouncilTax,
+            amount: gbp("1400000.00"),
+            basis: LineBasis::Driver(Driver::LiveCouncilTaxAccounts),
+            limits: Vec::new(),
+        };
+        let shares = apportion(&staff.measured(&agreement(), d("2025-12-31"), &drivers)).expect("shared");
+        let amounts: Vec<Pence> = shares.iter().map(|s| s.amount).collect();
+        assert_eq!(amounts, [gbp("750000.00"), gbp("650000.00")]);
+        // Business rates: Swale does not take the service, so Maidstone bears the line.
+        let rates = LineSpec {
+            name: "rates staff".into(),
+            service: Service::BusinessRates,
+            amount: gbp("300000.00"),
+            basis: LineBasis::Driver(Driver::Hereditaments),
+            limits: Vec::new(),
+        };
+        let shares = apportion(&rates.measured(&agreement(), d("2025-12-31"), &drivers)).expect("shared");
+        assert_eq!(shares.len(), 1);
+        assert_eq!(
+            (shares[0].member.clone(), shares[0].amount),
+            (c("maidstone"), gbp("300000.00"))
+        );
+        // Per unit: £2.50 a payment processed.
+        let processing = LineSpec {
+            name: "payment processing".into(),
+            service: Service::CouncilTax,
+            amount: Pence::ZERO,
+            basis: LineBasis::PerUnit {
+                rate: gbp("2.50"),
+                driver: Driver::PaymentsProcessed,
+            },
+            limits: Vec::new(),
+        };
+        let mut counted = drivers.clone();
+        counted.0.insert((Driver::PaymentsProcessed, c("maidstone")), 1_000);
+        counted.0.insert((Driver::PaymentsProcessed, c("swale")), 400);
+        let shares = apportion(&processing.measured(&agreement(), d("2025-12-31"), &counted)).expect("shared");
+        let amounts: Vec<Pence> = shares.iter().map(|s| s.amount).collect();
+        assert_eq!(amounts, [gbp("2500.00"), gbp("1000.00")]);
+    }
+}
+
+mod activity {
+    use chrono::NaiveDate;
+
+    use crate::account::{AccountEvent, PaymentMethod, PaymentPosted, PaymentReference, RecoveryRecorded};
+    use crate::calendar::FinancialYear;
+    use crate::ids::PaymentId;
+    use crate::money::Pence;
+    use crate::partnership::ActivityCounts;
+    use crate::recovery::{RecoveryEvent, ReminderIssued};
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    fn payment(index: u8, on: &str) -> AccountEvent {
+        AccountEvent::PaymentPosted(PaymentPosted {
+            payment_id: PaymentId::parse(&format!("00000000-0000-4000-9000-0000000000{index:02}")).expect("id"),
+            amount_pence: Pence::new(100),
+            method: PaymentMethod::Card,
+            reference: PaymentReference::parse("REF").expect("reference"),
+            received_on: d(on),
+        })
+    }
+
+    #[test]
+    fn activity_is_counted_by_business_date_within_the_period() {
+        let reminder = AccountEvent::Recovery(RecoveryRecorded {
+            year: FinancialYear::starting(2025).expect("year"),
+            event: RecoveryEvent::ReminderIssued(ReminderIssued {
+                number: 1,
+                issued: d("2025-05-15"),
+                arrears: Pence::new(100),
+                covers_due_through: d("2025-05-01"),
+                pay_by: d("2025-05-22"),
+                balance_due_on: d("2025-05-29"),
+            }),
+        });
+        let events = [
+            payment(1, "2025-04-01"),
+            payment(2, "2025-06-30"),
+            payment(3, "2025-07-01"),
+            reminder,
+        ];
+        let mut counts = ActivityCounts::default();
+        counts.add_council_tax(&events, d("2025-04-01"), d("2025-06-30"));
+        assert_eq!(
+            counts,
+            ActivityCounts {
+                bills_issued: 0,
+                payments_processed: 2,
+                recovery_actions: 1,
+            }
+        );
     }
 }
