@@ -662,6 +662,7 @@ async fn agency_billing_and_collection(database: TestDatabase) {
 
     check_authority_views(&mut client, &tally, last_sequence).await;
     check_agent_views(&mut client, &tally).await;
+    check_activity(database.url(), &tally).await;
     app.stop().await;
 }
 
@@ -851,4 +852,34 @@ async fn check_agent_views(client: &mut BusinessRatesClient<Channel>, tally: &[T
         .expect("an outsider serves no one")
         .into_inner();
     assert!(outsider.councils.is_empty());
+}
+
+/// The partnership's activity drivers: the agent's work, counted by the projector from the
+/// events, equals what this test did (REFERENCE §5.3; issue 7).
+async fn check_activity(database_url: &str, tally: &[Tally]) {
+    let store = precept_projections::ReadStore::connect(database_url)
+        .await
+        .expect("read model");
+    let (from, to) = ("2025-03-01".parse().expect("date"), "2026-03-31".parse().expect("date"));
+    let agent = store
+        .activity(AGENT, "business_rates", from, to)
+        .await
+        .expect("activity");
+    let debtors = tally.iter().filter(|t| t.costs > 0).count() as i64;
+    let payments = tally.iter().filter(|t| t.paid > 0).count() as i64;
+    // 1,800 first notices and six revised ones (the alteration, transitional relief, the
+    // 12-instalment plan, the split, the merge's two); per debtor a reminder, the loss of
+    // instalments, a summons and an order, and one agent referral.
+    let expected = [
+        ("bills_issued".to_owned(), HEREDITAMENTS as i64 + 6),
+        ("payments_processed".to_owned(), payments),
+        ("recovery_actions".to_owned(), 4 * debtors + 1),
+    ];
+    assert_eq!(agent.into_iter().collect::<Vec<_>>(), expected, "the agent's work");
+    let own = store
+        .activity(AUTHORITY, "business_rates", from, to)
+        .await
+        .expect("activity");
+    assert!(own.is_empty(), "the authority did none of it: {own:?}");
+    store.close().await;
 }

@@ -7,6 +7,7 @@
 //! What this is not: the truth. Read models are disposable and rebuildable from the streams;
 //! nothing here is ever read by the command path.
 
+pub mod activity;
 pub mod balances;
 pub mod billing;
 pub mod nndr;

@@ -19,38 +19,56 @@ pub struct ActivityCounts {
     pub recovery_actions: u64,
 }
 
-/// What an event counts as, if anything, and its business date.
-enum Activity {
-    Bill(NaiveDate),
-    Payment(NaiveDate),
-    Recovery(NaiveDate),
+/// A kind of work an event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ActivityKind {
+    /// A demand notice issued.
+    BillIssued,
+    /// A payment processed.
+    PaymentProcessed,
+    /// A recovery step or action.
+    RecoveryAction,
 }
 
-fn council_tax(event: &AccountEvent) -> Option<Activity> {
+impl ActivityKind {
+    /// The kind's name in read models.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActivityKind::BillIssued => "bills_issued",
+            ActivityKind::PaymentProcessed => "payments_processed",
+            ActivityKind::RecoveryAction => "recovery_actions",
+        }
+    }
+}
+
+/// The work a Council Tax account event records, and its business date.
+pub fn council_tax_activity(event: &AccountEvent) -> Option<(ActivityKind, NaiveDate)> {
     match event {
-        AccountEvent::BillIssued(bill) => Some(Activity::Bill(bill.issue_date)),
-        AccountEvent::PaymentPosted(posted) => Some(Activity::Payment(posted.received_on)),
-        AccountEvent::Recovery(step) => Some(Activity::Recovery(step.event.date())),
+        AccountEvent::BillIssued(bill) => Some((ActivityKind::BillIssued, bill.issue_date)),
+        AccountEvent::PaymentPosted(posted) => Some((ActivityKind::PaymentProcessed, posted.received_on)),
+        AccountEvent::Recovery(step) => Some((ActivityKind::RecoveryAction, step.event.date())),
         _ => None,
     }
 }
 
-fn business_rates(event: &NndrEvent) -> Option<Activity> {
+/// The work a business rates account event records, and its business date.
+pub fn business_rates_activity(event: &NndrEvent) -> Option<(ActivityKind, NaiveDate)> {
     match event {
-        NndrEvent::BillIssued(bill) => Some(Activity::Bill(bill.issue_date)),
-        NndrEvent::PaymentPosted(posted) => Some(Activity::Payment(posted.received_on)),
-        NndrEvent::Recovery(step) => Some(Activity::Recovery(step.event.date())),
+        NndrEvent::BillIssued(bill) => Some((ActivityKind::BillIssued, bill.issue_date)),
+        NndrEvent::PaymentPosted(posted) => Some((ActivityKind::PaymentProcessed, posted.received_on)),
+        NndrEvent::Recovery(step) => Some((ActivityKind::RecoveryAction, step.event.date())),
         _ => None,
     }
 }
 
 impl ActivityCounts {
-    fn add(&mut self, activity: Option<Activity>, from: NaiveDate, to: NaiveDate) {
-        let inside = |date: NaiveDate| (from..=to).contains(&date);
+    fn add(&mut self, activity: Option<(ActivityKind, NaiveDate)>, from: NaiveDate, to: NaiveDate) {
         match activity {
-            Some(Activity::Bill(date)) if inside(date) => self.bills_issued += 1,
-            Some(Activity::Payment(date)) if inside(date) => self.payments_processed += 1,
-            Some(Activity::Recovery(date)) if inside(date) => self.recovery_actions += 1,
+            Some((kind, date)) if (from..=to).contains(&date) => match kind {
+                ActivityKind::BillIssued => self.bills_issued += 1,
+                ActivityKind::PaymentProcessed => self.payments_processed += 1,
+                ActivityKind::RecoveryAction => self.recovery_actions += 1,
+            },
             _ => {}
         }
     }
@@ -63,7 +81,7 @@ impl ActivityCounts {
         to: NaiveDate,
     ) {
         for event in events {
-            self.add(council_tax(event), from, to);
+            self.add(council_tax_activity(event), from, to);
         }
     }
 
@@ -75,7 +93,7 @@ impl ActivityCounts {
         to: NaiveDate,
     ) {
         for event in events {
-            self.add(business_rates(event), from, to);
+            self.add(business_rates_activity(event), from, to);
         }
     }
 }

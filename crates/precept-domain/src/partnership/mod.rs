@@ -25,7 +25,7 @@ pub mod what_if;
 #[cfg(test)]
 mod tests;
 
-pub use activity::ActivityCounts;
+pub use activity::{ActivityCounts, ActivityKind, business_rates_activity, council_tax_activity};
 pub use agreement::{Agreement, AgreementCommand, AgreementEvent, AgreementState, Service};
 pub use apportion::{ApportionError, Basis, CostLine, Limits, LineShare, apportion};
 pub use collection_fund::{RetentionShares, split_receipts};

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use precept_app::{FeedCommit, FeedEvents};
 use precept_domain::AggregateKind;
 use precept_domain::account::{AccountState, CouncilTaxAccount, YearAccount};
+use precept_domain::partnership::council_tax_activity;
 use precept_domain::property::Property;
 use sqlx::{QueryBuilder, Row};
 
@@ -213,7 +214,16 @@ macro_rules! backend {
                 write_accounts(&mut tx, council, &folded).await?;
                 write_lines(&mut tx, council, &folded.appended.lines).await?;
                 crate::recovery::sql::$module::write(&mut tx, council, &folded).await?;
-                crate::nndr::sql::$module::apply(&mut tx, council, &fresh).await?;
+                let mut activity = crate::activity::ActivityTally::default();
+                for commit in &fresh {
+                    if let FeedEvents::CouncilTaxAccount(events) = &commit.events {
+                        for work in events.iter().filter_map(council_tax_activity) {
+                            activity.add(None, crate::activity::COUNCIL_TAX, work);
+                        }
+                    }
+                }
+                crate::nndr::sql::$module::apply(&mut tx, council, &fresh, &mut activity).await?;
+                crate::activity::$module::write(&mut tx, council, &activity).await?;
                 write_properties(&mut tx, council, &folded).await?;
                 sqlx::query(
                     "INSERT INTO projector_checkpoints (projector, council, last_sequence) VALUES ($1, $2, $3) \

@@ -13,7 +13,9 @@ use precept_domain::nndr::agency::{Agency, AgencyState};
 use precept_domain::nndr::hereditament::{Hereditament, HereditamentState};
 use precept_domain::{AggregateKind, Pence};
 
+use crate::activity::ActivityTally;
 use crate::billing::fold::{UnexpectedEvent, sql_int};
+use precept_domain::partnership::business_rates_activity;
 
 /// An account row.
 #[derive(Debug, Clone)]
@@ -104,7 +106,7 @@ impl NndrFolded {
     ///
     /// # Errors
     /// [`UnexpectedEvent`] when history does not fit the row.
-    pub fn fold(&mut self, commit: &FeedCommit) -> Result<(), UnexpectedEvent> {
+    pub fn fold(&mut self, commit: &FeedCommit, activity: &mut ActivityTally) -> Result<(), UnexpectedEvent> {
         let unexpected = |reason: String| UnexpectedEvent {
             sequence: commit.sequence,
             aggregate_id: commit.aggregate_id.clone(),
@@ -142,6 +144,9 @@ impl NndrFolded {
                     });
                     row.state = row.state.apply(event).map_err(|error| unexpected(error.to_string()))?;
                     self.lines.extend(line);
+                    if let Some(work) = business_rates_activity(event) {
+                        activity.add(self.agent_on(work.1), crate::activity::BUSINESS_RATES, work);
+                    }
                 }
                 row.last_sequence = sql_int(commit.sequence);
                 self.accounts.insert(commit.aggregate_id.clone(), row);

@@ -8,6 +8,7 @@ use sqlx::{QueryBuilder, Row};
 
 use super::fold::{HereditamentRow, NndrAccountRow, NndrFolded, is_nndr};
 use super::rows::{account_columns, multiplier_rows, year_rows};
+use crate::activity::ActivityTally;
 use crate::billing::fold::UnexpectedEvent;
 use crate::read_store::ReadStoreError;
 
@@ -41,13 +42,18 @@ macro_rules! backend {
             type Tx<'t> = sqlx::Transaction<'t, $db>;
 
             /// Folds the batch's business rates commits (none: nothing is read or written).
-            pub(crate) async fn apply(tx: &mut Tx<'_>, council: &str, fresh: &[&FeedCommit]) -> Result<(), ReadStoreError> {
+            pub(crate) async fn apply(
+                tx: &mut Tx<'_>,
+                council: &str,
+                fresh: &[&FeedCommit],
+                activity: &mut ActivityTally,
+            ) -> Result<(), ReadStoreError> {
                 if !fresh.iter().any(|commit| is_nndr(&commit.kind)) {
                     return Ok(());
                 }
                 let mut folded = load(tx, council, fresh).await?;
                 for commit in fresh {
-                    folded.fold(commit)?;
+                    folded.fold(commit, activity)?;
                 }
                 write(tx, council, &folded).await
             }
