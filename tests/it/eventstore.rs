@@ -266,3 +266,66 @@ async fn the_eventually_traits_append_read_conflict_and_refuse_removal() {
     let received: Vec<_> = live.by_ref().take(3).try_collect().await.expect("live events");
     assert_eq!(received.iter().map(Versioned::version).collect::<Vec<_>>(), [1, 2, 3]);
 }
+
+/// The partnership-wide stream holds the partnership agreement (issue 7): commands append to
+/// `PRECEPT_PARTNERSHIP`, and a fresh handler (no cache) loads the same state back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_partnership_agreement_lives_in_the_partnership_stream() {
+    use precept_domain::CouncilCode;
+    use precept_domain::partnership::agreement::AgreementId;
+    use precept_domain::partnership::{Agreement, AgreementCommand, Service};
+
+    let nats = TestNats::start().await;
+    let store = Arc::new(store(&nats).await);
+    let partnership = CouncilCode::partnership();
+    let handler = CommandHandler::new(Agreement, Arc::clone(&store), HandlerConfig::default());
+    let join = |member: &str, services: Vec<Service>| AgreementCommand::Join {
+        member: council(member),
+        services,
+        from: "2025-04-01".parse().expect("date"),
+    };
+    let first = handler
+        .execute(
+            &partnership,
+            &AgreementId,
+            join("maidstone", vec![Service::CouncilTax]),
+            &meta("join-1"),
+        )
+        .await
+        .expect("joined");
+    handler
+        .execute(
+            &partnership,
+            &AgreementId,
+            join("swale", vec![Service::CouncilTax, Service::Benefits]),
+            &meta("join-2"),
+        )
+        .await
+        .expect("joined");
+    let refused = handler
+        .execute(
+            &partnership,
+            &AgreementId,
+            join("swale", vec![Service::CouncilTax]),
+            &meta("join-3"),
+        )
+        .await;
+    assert!(refused.is_err(), "a member cannot join twice");
+    let fresh = CommandHandler::new(Agreement, Arc::clone(&store), HandlerConfig::default());
+    let state = fresh.state(&partnership, &AgreementId).await.expect("loads");
+    let on = "2025-05-01".parse().expect("date");
+    assert_eq!(
+        state.taking(Service::CouncilTax, on),
+        [council("maidstone"), council("swale")]
+    );
+    assert_eq!(state.taking(Service::Benefits, on), [council("swale")]);
+    assert!(first.commit.sequence > 0);
+    let stream = nats
+        .client()
+        .await
+        .request("$JS.API.STREAM.INFO.PRECEPT_PARTNERSHIP", "".into())
+        .await
+        .expect("stream info");
+    let info: serde_json::Value = serde_json::from_slice(&stream.payload).expect("json");
+    assert_eq!(info["state"]["messages"], 2, "two commits in the partnership stream");
+}

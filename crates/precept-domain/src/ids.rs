@@ -54,6 +54,12 @@ impl CouncilCode {
     /// The code that the partnership-wide stream uses; no council may take it.
     pub const PARTNERSHIP: &'static str = "partnership";
 
+    /// The partnership-wide stream's code, which no council may take: partnership aggregates
+    /// (the agreement, cost pools) are stored under it.
+    pub fn partnership() -> Self {
+        CouncilCode(Self::PARTNERSHIP.to_owned())
+    }
+
     /// Parses a council code.
     ///
     /// # Errors

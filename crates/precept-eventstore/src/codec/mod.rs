@@ -22,6 +22,7 @@ pub mod council_year_v1;
 mod envelope;
 mod json;
 pub mod nndr_v1;
+pub mod partnership_v1;
 pub mod property_v1;
 mod snapshot;
 mod values_v1;
