@@ -10,8 +10,9 @@
 //! - `agreement` (`partnership-agreement`): members, the services each takes, joins and leaves.
 //! - `drivers`: cost lines as configured (service, driver kind) and measured into lines.
 //! - `activity`: activity drivers counted from account events over a period.
+//! - `pool` (`cost-pool`): a year's lines, their actuals, and the re-adjustment tolerance.
 //!
-//! Not here yet: cost pools as an aggregate, reading caseload drivers from the read models,
+//! Not here yet: reading caseload drivers from the read models,
 //! storage and the gRPC and CSV views.
 
 pub mod activity;
@@ -19,6 +20,7 @@ pub mod agreement;
 pub mod apportion;
 pub mod collection_fund;
 pub mod drivers;
+pub mod pool;
 pub mod true_up;
 pub mod what_if;
 
@@ -30,5 +32,6 @@ pub use agreement::{Agreement, AgreementCommand, AgreementEvent, AgreementState,
 pub use apportion::{ApportionError, Basis, CostLine, Limits, LineShare, apportion};
 pub use collection_fund::{RetentionShares, split_receipts};
 pub use drivers::{Driver, DriverValues, LineBasis, LineSpec};
+pub use pool::{CostPool, PoolCommand, PoolEvent, PoolLine, PoolState};
 pub use true_up::{TrueUp, true_up};
 pub use what_if::{MemberComparison, Proposal, what_if};

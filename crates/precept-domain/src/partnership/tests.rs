@@ -521,3 +521,75 @@ mod activity {
         );
     }
 }
+
+mod pool {
+    use super::c;
+    use crate::aggregate::Aggregate;
+    use crate::council_year::CouncilYearId;
+    use crate::money::gbp;
+    use crate::partnership::agreement::Service;
+    use crate::partnership::pool::{CostPool, PoolCommand, PoolError, PoolState};
+    use crate::partnership::{Driver, LineBasis, LineSpec};
+
+    fn run(state: PoolState, command: PoolCommand) -> Result<PoolState, PoolError> {
+        let id = CouncilYearId("2025/26".parse().expect("year"));
+        let events = futures::executor::block_on(CostPool.handle(&id, &state, command))?.unwrap_or_default();
+        events.into_iter().try_fold(state, CostPool::apply)
+    }
+
+    fn staff(amount: &str) -> LineSpec {
+        LineSpec {
+            name: "staff".into(),
+            service: Service::CouncilTax,
+            amount: gbp(amount),
+            basis: LineBasis::Driver(Driver::LiveCouncilTaxAccounts),
+            limits: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn lines_are_budgeted_then_their_actuals_recorded() {
+        let state = run(PoolState::default(), PoolCommand::SetLine(staff("1000000.00"))).expect("set");
+        let state = run(
+            state,
+            PoolCommand::RecordActual {
+                name: "staff".into(),
+                amount: gbp("1030000.00"),
+                on: "2026-04-30".parse().expect("date"),
+            },
+        )
+        .expect("actual");
+        // Re-budgeting keeps the actual.
+        let state = run(state, PoolCommand::SetLine(staff("1010000.00"))).expect("set");
+        let line = &state.lines["staff"];
+        assert_eq!(
+            (line.spec.amount, line.actual),
+            (gbp("1010000.00"), Some(gbp("1030000.00")))
+        );
+        assert_eq!(state.tolerance_bp, 300, "REFERENCE §5.3's 3 points by default");
+    }
+
+    #[test]
+    fn bad_lines_are_refused_by_field() {
+        let mut fixed = staff("10.00");
+        fixed.basis = LineBasis::Fixed(vec![(c("maidstone"), 6_000), (c("swale"), 3_000)]);
+        assert_eq!(
+            run(PoolState::default(), PoolCommand::SetLine(fixed)),
+            Err(PoolError::Field("fixed_shares"))
+        );
+        let mut unnamed = staff("10.00");
+        unnamed.name = " ".into();
+        assert_eq!(
+            run(PoolState::default(), PoolCommand::SetLine(unnamed)),
+            Err(PoolError::Field("name"))
+        );
+        assert_eq!(
+            run(PoolState::default(), PoolCommand::RemoveLine { name: "staff".into() }),
+            Err(PoolError::NoLine("staff".into()))
+        );
+        assert_eq!(
+            run(PoolState::default(), PoolCommand::SetTolerance(20_000)),
+            Err(PoolError::Field("tolerance_bp"))
+        );
+    }
+}

@@ -18,7 +18,7 @@ const LEFT: &str = "MemberLeft";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum ServiceV1 {
+pub(crate) enum ServiceV1 {
     CouncilTax,
     BusinessRates,
     Benefits,
