@@ -7,6 +7,7 @@ mod concurrency;
 mod eventstore;
 mod helpers;
 mod idempotency;
+mod partnership;
 mod projector_restart;
 mod recovery;
 mod recovery_api;

@@ -14,6 +14,7 @@ mod feed;
 mod handler;
 mod meta;
 pub mod nndr;
+pub mod partnership;
 mod query;
 mod store;
 

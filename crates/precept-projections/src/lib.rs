@@ -10,6 +10,7 @@
 pub mod activity;
 pub mod balances;
 pub mod billing;
+pub mod drivers;
 pub mod nndr;
 mod projector;
 mod queries;

@@ -1,0 +1,233 @@
+//! The partnership application service: the agreement and the year's cost pools (both in the
+//! partnership stream), and the apportionment view that shares each line among the members
+//! taking its service, by drivers measured from the read models (REFERENCE §5).
+//!
+//! Not here: the sharing rules (precept-domain's `partnership`), or how drivers are read (the
+//! [`DriverReads`] port).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use precept_domain::council_year::CouncilYearId;
+use precept_domain::partnership::agreement::{AgreementError, AgreementId, AgreementState};
+use precept_domain::partnership::pool::PoolError;
+use precept_domain::partnership::{
+    Agreement, AgreementCommand, ApportionError, CostPool, DriverValues, LineShare, MemberComparison, PoolCommand,
+    PoolState, Proposal, apportion, what_if,
+};
+use precept_domain::{CouncilCode, FinancialYear, Pence};
+
+use crate::error::CommandError;
+use crate::handler::{CommandHandler, CommandOutcome, HandlerConfig};
+use crate::meta::RequestMeta;
+use crate::query::QueryError;
+use crate::store::AggregateStore;
+
+/// Measured drivers for the partnership's members.
+pub trait DriverReads: Send + Sync + 'static {
+    /// Caseload drivers on `on` (live Council Tax accounts, hereditaments, rateable value) and
+    /// activity drivers over `from..=to` (notices issued, payments processed, recovery steps),
+    /// for each of `members`.
+    ///
+    /// # Errors
+    /// [`QueryError`].
+    fn drivers(
+        &self,
+        members: &[CouncilCode],
+        on: NaiveDate,
+        period: (NaiveDate, NaiveDate),
+    ) -> impl Future<Output = Result<DriverValues, QueryError>> + Send;
+}
+
+/// A partnership service failure.
+#[derive(Debug, thiserror::Error)]
+pub enum PartnershipError {
+    /// An agreement command failed.
+    #[error(transparent)]
+    Agreement(#[from] CommandError<AgreementError>),
+    /// A pool command failed.
+    #[error(transparent)]
+    Pool(#[from] CommandError<PoolError>),
+    /// A line could not be shared.
+    #[error("line {line:?}: {error}")]
+    Apportion {
+        /// The line.
+        line: String,
+        /// Why.
+        error: ApportionError,
+    },
+    /// A read failed.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+}
+
+/// Which amounts a view shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Amounts {
+    /// The budget.
+    Budget,
+    /// The actuals (lines without one yet are left out).
+    Actual,
+}
+
+/// A year's apportionment: each line's shares and each member's total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Apportionment {
+    /// The drivers used.
+    pub drivers: DriverValues,
+    /// Lines by name, each with its shares.
+    pub lines: Vec<(String, Vec<LineShare>)>,
+    /// Each member's total, in code order.
+    pub members: Vec<(CouncilCode, Pence)>,
+}
+
+/// What to share.
+#[derive(Debug, Clone, Copy)]
+pub struct ApportionmentRequest {
+    /// The year.
+    pub year: FinancialYear,
+    /// Budget or actual.
+    pub amounts: Amounts,
+    /// The day caseloads and membership are measured on.
+    pub on: NaiveDate,
+    /// The period activity is counted over.
+    pub period: (NaiveDate, NaiveDate),
+}
+
+/// A store that holds the partnership aggregates.
+pub trait PartnershipStores: AggregateStore<Agreement> + AggregateStore<CostPool> {}
+
+impl<T> PartnershipStores for T where T: AggregateStore<Agreement> + AggregateStore<CostPool> {}
+
+/// The partnership service.
+pub struct PartnershipService<S: PartnershipStores> {
+    agreement: CommandHandler<Agreement, S>,
+    pools: CommandHandler<CostPool, S>,
+}
+
+impl<S: PartnershipStores> PartnershipService<S> {
+    /// A service over `store`.
+    pub fn new(store: Arc<S>, config: HandlerConfig) -> Self {
+        PartnershipService {
+            agreement: CommandHandler::new(Agreement, Arc::clone(&store), config.clone()),
+            pools: CommandHandler::new(CostPool, store, config),
+        }
+    }
+
+    /// Changes the agreement.
+    ///
+    /// # Errors
+    /// [`PartnershipError::Agreement`].
+    pub async fn change_agreement(
+        &self,
+        command: AgreementCommand,
+        meta: &RequestMeta,
+    ) -> Result<CommandOutcome, PartnershipError> {
+        Ok(self
+            .agreement
+            .execute(&CouncilCode::partnership(), &AgreementId, command, meta)
+            .await?)
+    }
+
+    /// Changes a year's pool.
+    ///
+    /// # Errors
+    /// [`PartnershipError::Pool`].
+    pub async fn change_pool(
+        &self,
+        year: FinancialYear,
+        command: PoolCommand,
+        meta: &RequestMeta,
+    ) -> Result<CommandOutcome, PartnershipError> {
+        Ok(self
+            .pools
+            .execute(&CouncilCode::partnership(), &CouncilYearId(year), command, meta)
+            .await?)
+    }
+
+    /// The agreement as it stands.
+    ///
+    /// # Errors
+    /// [`PartnershipError::Agreement`].
+    pub async fn agreement(&self) -> Result<AgreementState, PartnershipError> {
+        Ok(self.agreement.state(&CouncilCode::partnership(), &AgreementId).await?)
+    }
+
+    /// A year's pool as it stands.
+    ///
+    /// # Errors
+    /// [`PartnershipError::Pool`].
+    pub async fn pool(&self, year: FinancialYear) -> Result<PoolState, PartnershipError> {
+        Ok(self
+            .pools
+            .state(&CouncilCode::partnership(), &CouncilYearId(year))
+            .await?)
+    }
+
+    /// Every member's cost before and after `proposal` joins, from the year's lines measured
+    /// as [`Self::apportionment`] measures them.
+    ///
+    /// # Errors
+    /// [`PartnershipError`].
+    pub async fn what_if<R: DriverReads>(
+        &self,
+        request: ApportionmentRequest,
+        proposal: &Proposal,
+        reads: &R,
+    ) -> Result<Vec<MemberComparison>, PartnershipError> {
+        let agreement = self.agreement().await?;
+        let pool = self.pool(request.year).await?;
+        let members: Vec<CouncilCode> = agreement.members.keys().cloned().collect();
+        let drivers = reads.drivers(&members, request.on, request.period).await?;
+        let lines: Vec<_> = pool
+            .lines
+            .values()
+            .map(|line| line.spec.measured(&agreement, request.on, &drivers))
+            .collect();
+        what_if(&lines, proposal).map_err(|error| PartnershipError::Apportion {
+            line: "(what-if)".into(),
+            error,
+        })
+    }
+
+    /// Shares every line of the year's pool among the members taking its service on the
+    /// request's day, by drivers read from `reads`.
+    ///
+    /// # Errors
+    /// [`PartnershipError`].
+    pub async fn apportionment<R: DriverReads>(
+        &self,
+        request: ApportionmentRequest,
+        reads: &R,
+    ) -> Result<Apportionment, PartnershipError> {
+        let agreement = self.agreement().await?;
+        let pool = self.pool(request.year).await?;
+        let members: Vec<CouncilCode> = agreement.members.keys().cloned().collect();
+        let drivers = reads.drivers(&members, request.on, request.period).await?;
+        let mut lines = Vec::new();
+        let mut totals: std::collections::BTreeMap<CouncilCode, Pence> = std::collections::BTreeMap::new();
+        for (name, line) in &pool.lines {
+            let mut spec = line.spec.clone();
+            if request.amounts == Amounts::Actual {
+                let Some(actual) = line.actual else { continue };
+                spec.amount = actual;
+            }
+            let measured = spec.measured(&agreement, request.on, &drivers);
+            let shares = apportion(&measured).map_err(|error| PartnershipError::Apportion {
+                line: name.clone(),
+                error,
+            })?;
+            for share in &shares {
+                let total = totals.entry(share.member.clone()).or_insert(Pence::ZERO);
+                *total = *total + share.amount;
+            }
+            lines.push((name.clone(), shares));
+        }
+        Ok(Apportionment {
+            drivers,
+            lines,
+            members: totals.into_iter().collect(),
+        })
+    }
+}

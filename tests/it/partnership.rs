@@ -1,0 +1,267 @@
+//! Partnership cost sharing on three councils (issue 7, so far): the agreement and a year's
+//! cost pool stored in the partnership stream, drivers measured from the read models (live
+//! Council Tax accounts, payments processed), the lines shared among the members, and the
+//! what-if for a fourth council, against counts this test makes itself while driving the
+//! commands (REFERENCE §5.3).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use precept_app::council_tax::Stores;
+use precept_app::partnership::{Amounts, ApportionmentRequest, PartnershipService};
+use precept_app::{CouncilTaxService, HandlerConfig, SystemClock};
+use precept_domain::account::{AccountCommand, OpenAccount, PaymentMethod, PaymentReference, PostPayment};
+use precept_domain::council_year::Band;
+use precept_domain::instalments::InstalmentPlan;
+use precept_domain::partnership::{AgreementCommand, Driver, LineBasis, LineSpec, PoolCommand, Proposal, Service};
+use precept_domain::property::PropertyCommand;
+use precept_domain::{AccountId, CouncilCode, FinancialYear, PartyId, PaymentId, Pence, Uprn};
+use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
+use precept_projections::billing::PROJECTOR;
+use precept_projections::drivers::PartnershipDrivers;
+use precept_projections::{Projector, ProjectorConfig, ReadStore};
+use precept_testkit::{TestDatabase, TestNats, council, request_meta};
+use uuid::Uuid;
+
+fn d(text: &str) -> NaiveDate {
+    text.parse().expect("date")
+}
+
+fn gbp(text: &str) -> Pence {
+    precept_domain::money::gbp(text)
+}
+
+/// Opens `accounts` accounts at `council` and posts `payments` payments on them; returns the
+/// last commit's sequence.
+async fn drive<S: Stores>(service: &CouncilTaxService<S>, council: &CouncilCode, accounts: usize, payments: usize) {
+    let mut ids = Vec::new();
+    for n in 0..accounts {
+        let uprn = Uprn::parse(&(30_000_000 + n).to_string()).expect("uprn");
+        let register = PropertyCommand::Register {
+            address_reference: format!("BLPU-{n}"),
+            band: Band::C,
+            parish_area: None,
+            effective_from: d("1993-04-01"),
+        };
+        let key = format!("{council}-{n}");
+        service
+            .register_property(council, uprn, register, &request_meta(&format!("p-{key}")))
+            .await
+            .expect("property");
+        let open = OpenAccount {
+            property: uprn,
+            liability_start: d("2024-04-01"),
+            liable_parties: vec![PartyId::from_uuid(Uuid::new_v4()).expect("id")],
+            balance_brought_forward_pence: Pence::new(10_000),
+            instalment_plan: InstalmentPlan::default(),
+        };
+        let id = AccountId::from_uuid(Uuid::new_v4()).expect("id");
+        service
+            .open_account(council, &id, open, &request_meta(&format!("a-{key}")))
+            .await
+            .expect("open");
+        ids.push(id);
+    }
+    for (n, id) in ids.iter().cycle().take(payments).enumerate() {
+        let pay = AccountCommand::PostPayment(PostPayment {
+            payment_id: PaymentId::from_uuid(Uuid::new_v4()).expect("id"),
+            amount_pence: Pence::new(1_000),
+            method: PaymentMethod::Card,
+            reference: PaymentReference::parse("CARD").expect("reference"),
+            received_on: d("2025-05-01"),
+            appropriate_to: None,
+        });
+        service
+            .accounts()
+            .execute(council, id, pay, &request_meta(&format!("pay-{council}-{n}")))
+            .await
+            .expect("payment");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_councils_share_costs_by_the_drivers_the_system_counted() {
+    precept_testkit::init_test_log();
+    let nats = TestNats::start().await;
+    let database = TestDatabase::sqlite();
+    let client = async_nats::connect(nats.url()).await.expect("connect");
+    let store = JetStreamEventStore::connect(client, EventStoreConfig::default(), Arc::new(SystemClock))
+        .await
+        .expect("store");
+    let councils = [council("maidstone"), council("swale"), council("tunbridge-wells")];
+    store.ensure_streams(&councils).await.expect("streams");
+    let read_store = ReadStore::connect(database.url()).await.expect("read store");
+    let feeds = Arc::new(JetStreamFeedSource::new(store.clone()));
+    let projector = Projector::start(
+        Arc::clone(&feeds),
+        read_store.clone(),
+        &councils,
+        ProjectorConfig::new(PROJECTOR),
+    )
+    .await
+    .expect("projector");
+    let drivers = PartnershipDrivers::new(
+        read_store,
+        projector.progress().clone(),
+        Arc::clone(&feeds),
+        Duration::from_secs(60),
+    );
+    let council_tax = CouncilTaxService::new(Arc::new(store.clone()), HandlerConfig::default());
+    let partnership = PartnershipService::new(Arc::new(store.clone()), HandlerConfig::default());
+
+    // The test's own tally: accounts opened and payments posted per council.
+    let tally = [(30, 15), (20, 10), (10, 5)];
+    for (code, (accounts, payments)) in councils.iter().zip(tally) {
+        drive(&council_tax, code, accounts, payments).await;
+    }
+    for code in &councils {
+        partnership
+            .change_agreement(
+                AgreementCommand::Join {
+                    member: code.clone(),
+                    services: vec![Service::CouncilTax],
+                    from: d("2025-04-01"),
+                },
+                &request_meta(&format!("join-{code}")),
+            )
+            .await
+            .expect("joined");
+    }
+    let year = FinancialYear::starting(2025).expect("year");
+    let lines = [
+        LineSpec {
+            name: "staff".into(),
+            service: Service::CouncilTax,
+            amount: gbp("100000.00"),
+            basis: LineBasis::Driver(Driver::LiveCouncilTaxAccounts),
+            limits: Vec::new(),
+        },
+        LineSpec {
+            name: "payment processing".into(),
+            service: Service::CouncilTax,
+            amount: Pence::ZERO,
+            basis: LineBasis::PerUnit {
+                rate: gbp("2.00"),
+                driver: Driver::PaymentsProcessed,
+            },
+            limits: Vec::new(),
+        },
+        LineSpec {
+            name: "ICT".into(),
+            service: Service::CouncilTax,
+            amount: gbp("30000.00"),
+            basis: LineBasis::Fixed(vec![
+                (councils[0].clone(), 4_000),
+                (councils[1].clone(), 3_500),
+                (councils[2].clone(), 2_500),
+            ]),
+            limits: Vec::new(),
+        },
+    ];
+    for line in lines {
+        let name = line.name.clone();
+        partnership
+            .change_pool(
+                year,
+                PoolCommand::SetLine(line),
+                &request_meta(&format!("line-{}", name.replace(' ', "-"))),
+            )
+            .await
+            .expect("line");
+    }
+    let request = ApportionmentRequest {
+        year,
+        amounts: Amounts::Budget,
+        on: d("2025-06-30"),
+        period: (year.first_day(), year.last_day()),
+    };
+    let view = partnership
+        .apportionment(request, &drivers)
+        .await
+        .expect("apportionment");
+
+    // The drivers the system counted are the ones this test made.
+    for (code, (accounts, payments)) in councils.iter().zip(tally) {
+        assert_eq!(
+            view.drivers.get(Driver::LiveCouncilTaxAccounts, code),
+            accounts as u64,
+            "{code} accounts"
+        );
+        assert_eq!(
+            view.drivers.get(Driver::PaymentsProcessed, code),
+            payments as u64,
+            "{code} payments"
+        );
+    }
+    // Staff £100,000 by 30:20:10 accounts: £50,000.00, £33,333.33, £16,666.67 (the penny to
+    // the largest remainder); processing at £2 a payment; ICT 40/35/25.
+    let totals: BTreeMap<String, Pence> = view.members.iter().map(|(m, total)| (m.to_string(), *total)).collect();
+    assert_eq!(
+        totals,
+        BTreeMap::from([
+            ("maidstone".to_owned(), gbp("50000.00") + gbp("30.00") + gbp("12000.00")),
+            ("swale".to_owned(), gbp("33333.33") + gbp("20.00") + gbp("10500.00")),
+            (
+                "tunbridge-wells".to_owned(),
+                gbp("16666.67") + gbp("10.00") + gbp("7500.00")
+            ),
+        ])
+    );
+    let pool_total: Pence = view.members.iter().map(|(_, total)| *total).sum();
+    assert_eq!(
+        pool_total,
+        gbp("100000.00") + gbp("60.00") + gbp("30000.00"),
+        "shares sum to the pool"
+    );
+
+    // What-if: Ashford proposes to join with 40 accounts and 20 payments, bringing £20,000 of
+    // staff; ICT would be 30/25/20/25.
+    let proposal = Proposal {
+        member: council("ashford"),
+        drivers: BTreeMap::from([("staff".to_owned(), 40), ("payment processing".to_owned(), 20)]),
+        fixed: BTreeMap::from([(
+            "ICT".to_owned(),
+            vec![
+                (councils[0].clone(), 3_000),
+                (councils[1].clone(), 2_500),
+                (councils[2].clone(), 2_000),
+                (council("ashford"), 2_500),
+            ],
+        )]),
+        added_cost: BTreeMap::from([("staff".to_owned(), gbp("20000.00"))]),
+    };
+    let rows = partnership
+        .what_if(request, &proposal, &drivers)
+        .await
+        .expect("what-if");
+    let table: Vec<(String, Pence, Pence)> = rows.iter().map(|r| (r.member.to_string(), r.before, r.after)).collect();
+    // After: staff £120,000 by 30:20:10:40 = £36,000 / £24,000 / £12,000 / £48,000.
+    assert_eq!(
+        table,
+        [
+            (
+                "ashford".to_owned(),
+                Pence::ZERO,
+                gbp("48000.00") + gbp("40.00") + gbp("7500.00")
+            ),
+            (
+                "maidstone".to_owned(),
+                gbp("62030.00"),
+                gbp("36000.00") + gbp("30.00") + gbp("9000.00")
+            ),
+            (
+                "swale".to_owned(),
+                gbp("43853.33"),
+                gbp("24000.00") + gbp("20.00") + gbp("7500.00")
+            ),
+            (
+                "tunbridge-wells".to_owned(),
+                gbp("24176.67"),
+                gbp("12000.00") + gbp("10.00") + gbp("6000.00")
+            ),
+        ]
+    );
+    projector.shutdown().await;
+}
