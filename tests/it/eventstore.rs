@@ -166,7 +166,10 @@ async fn loading_from_a_snapshot_gives_the_same_state_as_replaying_every_commit(
         .await
         .expect("a snapshot lands within a minute (is the snapshot bucket writable?)");
     let entry = landed.expect("watch open").expect("entry");
-    assert!(String::from_utf8_lossy(&entry.value).contains("\"version\":"), "a snapshot");
+    assert!(
+        String::from_utf8_lossy(&entry.value).contains("\"version\":"),
+        "a snapshot"
+    );
     let from_snapshot = AggregateStore::<CouncilTaxAccount>::load(&store, &swale, &id)
         .await
         .expect("load");

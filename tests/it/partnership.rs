@@ -265,3 +265,129 @@ async fn three_councils_share_costs_by_the_drivers_the_system_counted() {
     );
     projector.shutdown().await;
 }
+
+/// The same through gRPC: members join, lines are set, the apportionment and what-if are
+/// read, and bad input is refused field by field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn partnership_views_through_grpc() {
+    use precept_api::proto::set_cost_line_request::Basis;
+    use precept_api::proto::{
+        CostDriver, FixedShare, FixedShares, GetApportionmentRequest, GetWhatIfRequest, JoinPartnershipRequest,
+        PartnershipService as ProtoService, ProposedDriver, SetCostLineRequest,
+    };
+
+    use crate::helpers::{bad_fields, open_request, register_test_property};
+
+    precept_testkit::init_test_log();
+    let nats = TestNats::start().await;
+    let database = TestDatabase::sqlite();
+    let codes = ["maidstone", "swale", "tunbridge-wells"];
+    let councils: Vec<CouncilCode> = codes.iter().map(|code| council(code)).collect();
+    let app = precept_testkit::spawn_app(&nats.url(), database.url(), &councils).await;
+    let mut client = app.partnership().await;
+    // Accounts: 3, 2 and 1.
+    for (index, code) in codes.iter().enumerate() {
+        register_test_property(&app, code).await;
+        for n in 0..(3 - index) {
+            app.council_tax()
+                .await
+                .open_account(open_request(&format!("open-{code}-{n}"), code, 1))
+                .await
+                .expect("open");
+        }
+        client
+            .join_partnership(JoinPartnershipRequest {
+                request_id: format!("join-{code}"),
+                member: (*code).into(),
+                services: vec![ProtoService::CouncilTax as i32],
+                from: "2025-04-01".into(),
+                correlation_id: String::new(),
+            })
+            .await
+            .expect("joined");
+    }
+    let refused = client
+        .join_partnership(JoinPartnershipRequest {
+            request_id: "join-bad".into(),
+            member: "nowhere".into(),
+            services: vec![0],
+            from: "2025-13-01".into(),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect_err("bad fields");
+    assert_eq!(bad_fields(&refused), ["member", "services", "from"]);
+    let line = |name: &str, basis: Basis, amount_pence: i64| SetCostLineRequest {
+        request_id: format!("line-{name}"),
+        year: "2025/26".into(),
+        name: name.into(),
+        service: ProtoService::CouncilTax as i32,
+        amount_pence,
+        basis: Some(basis),
+        limits: Vec::new(),
+        correlation_id: String::new(),
+    };
+    client
+        .set_cost_line(line(
+            "staff",
+            Basis::Driver(CostDriver::LiveCouncilTaxAccounts as i32),
+            600_000,
+        ))
+        .await
+        .expect("line");
+    let fixed = FixedShares {
+        shares: codes
+            .iter()
+            .zip([5_000, 3_000, 2_000])
+            .map(|(member, bp)| FixedShare {
+                member: (*member).into(),
+                bp,
+            })
+            .collect(),
+    };
+    client
+        .set_cost_line(line("ict", Basis::Fixed(fixed), 100_001))
+        .await
+        .expect("line");
+    let view = client
+        .get_apportionment(GetApportionmentRequest {
+            year: "2025/26".into(),
+            on: "2025-06-30".into(),
+            actual: false,
+        })
+        .await
+        .expect("apportionment")
+        .into_inner();
+    let staff = view.lines.iter().find(|line| line.name == "staff").expect("staff");
+    let drivers: Vec<u64> = staff.shares.iter().map(|share| share.driver).collect();
+    assert_eq!(drivers, [3, 2, 1], "accounts counted per council");
+    // £6,000 by 3:2:1 and £1,000.01 at 50/30/20 (the penny to the first of the equal remainders).
+    let totals: Vec<i64> = view.members.iter().map(|member| member.amount_pence).collect();
+    assert_eq!(totals, [300_000 + 50_001, 200_000 + 30_000, 100_000 + 20_000]);
+    let what_if = client
+        .get_what_if(GetWhatIfRequest {
+            year: "2025/26".into(),
+            on: "2025-06-30".into(),
+            member: "ashford".into(),
+            drivers: vec![ProposedDriver {
+                line: "staff".into(),
+                value: 6,
+            }],
+            fixed: Vec::new(),
+            added_costs: Vec::new(),
+        })
+        .await
+        .expect("what-if")
+        .into_inner();
+    let ashford = what_if
+        .members
+        .iter()
+        .find(|row| row.member == "ashford")
+        .expect("ashford");
+    assert_eq!(
+        (ashford.before_pence, ashford.after_pence),
+        (0, 300_000),
+        "half the staff line"
+    );
+    app.stop().await;
+}

@@ -14,6 +14,7 @@ mod convert;
 pub mod council_tax;
 mod money_requests;
 mod nndr_convert;
+pub mod partnership;
 pub mod recovery;
 mod recovery_convert;
 pub mod setup;

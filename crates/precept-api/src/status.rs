@@ -5,6 +5,7 @@
 //! faults are logged here with a reference id, and the client gets a generic message.
 
 use precept_app::nndr::NndrServiceError;
+use precept_app::partnership::PartnershipError;
 use precept_app::{CommandError, QueryError, ServiceError, StoreError};
 use precept_domain::account::AccountError;
 use precept_domain::charge::ChargeError;
@@ -13,6 +14,8 @@ use precept_domain::nndr::account::{NndrAccountError, NndrChargeError};
 use precept_domain::nndr::agency::AgencyError;
 use precept_domain::nndr::hereditament::HereditamentError;
 use precept_domain::nndr::settings::NndrSettingsError;
+use precept_domain::partnership::agreement::AgreementError;
+use precept_domain::partnership::pool::PoolError;
 use precept_domain::property::PropertyError;
 use precept_domain::recovery::RecoveryError;
 use tonic::{Code, Status};
@@ -44,6 +47,38 @@ pub trait IntoStatus {
 impl IntoStatus for ServiceError {
     fn into_status(self) -> Status {
         service(self)
+    }
+}
+
+impl IntoStatus for PartnershipError {
+    fn into_status(self) -> Status {
+        partnership(self)
+    }
+}
+
+/// Maps a partnership service failure.
+pub fn partnership(error: PartnershipError) -> Status {
+    let message = error.to_string();
+    match error {
+        PartnershipError::Agreement(error) => command(error, |rejection| {
+            let message = rejection.to_string();
+            match rejection {
+                AgreementError::AlreadyMember(_) => field_status(Code::AlreadyExists, "member", message),
+                AgreementError::NotMember(_) => field_status(Code::NotFound, "member", message),
+                AgreementError::Services => field_status(Code::InvalidArgument, "services", message),
+                AgreementError::Date => field_status(Code::InvalidArgument, "from", message),
+                AgreementError::Inconsistent => Status::internal("agreement history is inconsistent"),
+            }
+        }),
+        PartnershipError::Pool(error) => command(error, |rejection| {
+            let message = rejection.to_string();
+            match rejection {
+                PoolError::Field(field) => field_status(Code::InvalidArgument, field, message),
+                PoolError::NoLine(_) => field_status(Code::NotFound, "name", message),
+            }
+        }),
+        PartnershipError::Apportion { .. } => field_status(Code::FailedPrecondition, "line", message),
+        PartnershipError::Query(error) => query_error(error),
     }
 }
 

@@ -9,19 +9,23 @@ use anyhow::Context as _;
 use precept_api::billing::CouncilTaxBillingApi;
 use precept_api::business_rates::BusinessRatesApi;
 use precept_api::council_tax::CouncilTaxAccountsApi;
+use precept_api::partnership::PartnershipApi;
 use precept_api::proto::business_rates_server::BusinessRatesServer;
 use precept_api::proto::council_tax_accounts_server::CouncilTaxAccountsServer;
 use precept_api::proto::council_tax_billing_server::CouncilTaxBillingServer;
 use precept_api::proto::council_tax_recovery_server::CouncilTaxRecoveryServer;
 use precept_api::proto::council_tax_setup_server::CouncilTaxSetupServer;
+use precept_api::proto::partnership_server::PartnershipServer;
 use precept_api::recovery::CouncilTaxRecoveryApi;
 use precept_api::setup::CouncilTaxSetupApi;
 use precept_app::nndr::NndrService;
+use precept_app::partnership::PartnershipService;
 use precept_app::{CouncilTaxService, HandlerConfig, SystemClock};
 use precept_eventstore::embedded::{NatsServerOptions, NatsServerProcess};
 use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
 use precept_projections::billing::PROJECTOR;
 use precept_projections::billing::queries::BillingQueries;
+use precept_projections::drivers::PartnershipDrivers;
 use precept_projections::nndr::queries::NndrQueries;
 use precept_projections::recovery::queries::RecoveryQueries;
 use precept_projections::{AccountBalanceQueries, Projector, ProjectorConfig, ReadStore};
@@ -44,6 +48,7 @@ pub struct Application {
 type Store = JetStreamEventStore;
 type Reads = BillingQueries<JetStreamFeedSource>;
 type RatesReads = NndrQueries<JetStreamFeedSource>;
+type Drivers = PartnershipDrivers<JetStreamFeedSource>;
 
 /// The gRPC services, built once.
 struct Services {
@@ -52,6 +57,7 @@ struct Services {
     billing: CouncilTaxBillingApi<Store, Reads, Reads>,
     recovery: CouncilTaxRecoveryApi<Store, Reads, RecoveryQueries>,
     rates: BusinessRatesApi<Store, RatesReads>,
+    partnership: PartnershipApi<Store, Drivers>,
 }
 
 impl Application {
@@ -124,6 +130,12 @@ impl Application {
         ));
         // A billing run waits for the read model to include every account opened before it;
         // that can take longer than a read-your-write query is allowed to wait.
+        let drivers = Arc::new(PartnershipDrivers::new(
+            read_store.clone(),
+            progress.clone(),
+            Arc::clone(&feeds),
+            settings.read_wait_max * 60,
+        ));
         let rates_reads = Arc::new(NndrQueries::new(
             read_store.clone(),
             progress.clone(),
@@ -142,6 +154,7 @@ impl Application {
             ..HandlerConfig::default()
         };
         let rates = Arc::new(NndrService::new(Arc::new(store.clone()), handler_config.clone()));
+        let partnership = Arc::new(PartnershipService::new(Arc::new(store.clone()), handler_config.clone()));
         let app = Arc::new(CouncilTaxService::new(Arc::new(store.clone()), handler_config));
         let councils: Arc<HashSet<_>> = Arc::new(settings.councils.iter().cloned().collect());
         let services = Services {
@@ -154,7 +167,8 @@ impl Application {
                 Arc::clone(&councils),
             ),
             recovery: CouncilTaxRecoveryApi::new(app, reads, recovery_reads, Arc::clone(&councils)),
-            rates: BusinessRatesApi::new(rates, rates_reads, councils),
+            rates: BusinessRatesApi::new(rates, rates_reads, Arc::clone(&councils)),
+            partnership: PartnershipApi::new(partnership, drivers, councils),
         };
         let listener = TcpListener::bind(settings.grpc_addr)
             .await
@@ -211,6 +225,9 @@ impl Application {
         health_reporter
             .set_serving::<BusinessRatesServer<BusinessRatesApi<Store, RatesReads>>>()
             .await;
+        health_reporter
+            .set_serving::<PartnershipServer<PartnershipApi<Store, Drivers>>>()
+            .await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -230,6 +247,7 @@ impl Application {
             .add_service(CouncilTaxBillingServer::new(self.services.billing))
             .add_service(CouncilTaxRecoveryServer::new(self.services.recovery))
             .add_service(BusinessRatesServer::new(self.services.rates))
+            .add_service(PartnershipServer::new(self.services.partnership))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");

@@ -92,6 +92,11 @@ impl TestApp {
         precept_api::proto::business_rates_client::BusinessRatesClient::new(self.channel().await)
     }
 
+    /// A partnership client.
+    pub async fn partnership(&self) -> precept_api::proto::partnership_client::PartnershipClient<Channel> {
+        precept_api::proto::partnership_client::PartnershipClient::new(self.channel().await)
+    }
+
     /// A Council Tax recovery client.
     pub async fn recovery(&self) -> precept_api::proto::council_tax_recovery_client::CouncilTaxRecoveryClient<Channel> {
         precept_api::proto::council_tax_recovery_client::CouncilTaxRecoveryClient::new(self.channel().await)

@@ -1,0 +1,322 @@
+//! The `precept.v1.Partnership` service: the agreement, a year's cost lines and actuals, and
+//! the apportionment and what-if views (REFERENCE §5). Who may call it (finance roles) is a
+//! later issue's; this file parses, validates and maps errors.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use precept_app::partnership::{Amounts, ApportionmentRequest, DriverReads, PartnershipService, PartnershipStores};
+use precept_domain::partnership::{
+    AgreementCommand, Driver, Limits, LineBasis, LineSpec, PoolCommand, Proposal, Service,
+};
+use precept_domain::{CouncilCode, FinancialYear, Pence};
+use tonic::{Request, Response, Status};
+
+use crate::common::{command_meta, reply, required_year};
+use crate::proto::partnership_server::Partnership;
+use crate::proto::{self, CommitReceipt};
+use crate::validate::Violations;
+
+const UNREACHABLE: &str = "every None above recorded a violation, so finish() returned early";
+
+/// The partnership service.
+pub struct PartnershipApi<S: PartnershipStores, R> {
+    app: Arc<PartnershipService<S>>,
+    drivers: Arc<R>,
+    councils: Arc<HashSet<CouncilCode>>,
+}
+
+impl<S: PartnershipStores, R> PartnershipApi<S, R> {
+    /// A service for the partnership's `councils`, reading drivers through `drivers`.
+    pub fn new(app: Arc<PartnershipService<S>>, drivers: Arc<R>, councils: Arc<HashSet<CouncilCode>>) -> Self {
+        PartnershipApi { app, drivers, councils }
+    }
+}
+
+fn service(v: &mut Violations, field: &str, value: i32) -> Option<Service> {
+    match proto::PartnershipService::try_from(value) {
+        Ok(proto::PartnershipService::CouncilTax) => Some(Service::CouncilTax),
+        Ok(proto::PartnershipService::BusinessRates) => Some(Service::BusinessRates),
+        Ok(proto::PartnershipService::Benefits) => Some(Service::Benefits),
+        Ok(proto::PartnershipService::Recovery) => Some(Service::Recovery),
+        Ok(proto::PartnershipService::Fraud) => Some(Service::Fraud),
+        Ok(proto::PartnershipService::Unspecified) | Err(_) => {
+            v.add(field, "must be a service other than UNSPECIFIED");
+            None
+        }
+    }
+}
+
+fn driver(v: &mut Violations, field: &str, value: i32) -> Option<Driver> {
+    match proto::CostDriver::try_from(value) {
+        Ok(proto::CostDriver::LiveCouncilTaxAccounts) => Some(Driver::LiveCouncilTaxAccounts),
+        Ok(proto::CostDriver::Hereditaments) => Some(Driver::Hereditaments),
+        Ok(proto::CostDriver::BenefitClaims) => Some(Driver::BenefitClaims),
+        Ok(proto::CostDriver::RateableValue) => Some(Driver::RateableValue),
+        Ok(proto::CostDriver::BillsIssued) => Some(Driver::BillsIssued),
+        Ok(proto::CostDriver::PaymentsProcessed) => Some(Driver::PaymentsProcessed),
+        Ok(proto::CostDriver::RecoveryActions) => Some(Driver::RecoveryActions),
+        Ok(proto::CostDriver::UcRecordsHandled) => Some(Driver::UcRecordsHandled),
+        Ok(proto::CostDriver::Unspecified) | Err(_) => {
+            v.add(field, "must be a driver other than UNSPECIFIED");
+            None
+        }
+    }
+}
+
+fn code(v: &mut Violations, field: &str, text: &str) -> Option<CouncilCode> {
+    v.required(field, text)
+        .and_then(|text| v.check(field, CouncilCode::parse(text)))
+}
+
+fn shares(v: &mut Violations, field: &str, shares: &[proto::FixedShare]) -> Option<Vec<(CouncilCode, u32)>> {
+    shares
+        .iter()
+        .map(|share| code(v, field, &share.member).map(|member| (member, share.bp)))
+        .collect()
+}
+
+fn year_and_day(v: &mut Violations, year: &str, on: &str) -> Option<(FinancialYear, NaiveDate)> {
+    let year = required_year(v, "year", year);
+    let on = v.date("on", on);
+    let (year, on) = (year?, on?);
+    if !year.contains(on) {
+        v.add("on", "must be a day of the year");
+        return None;
+    }
+    Some((year, on))
+}
+
+#[tonic::async_trait]
+impl<S: PartnershipStores, R: DriverReads> Partnership for PartnershipApi<S, R> {
+    async fn join_partnership(
+        &self,
+        request: Request<proto::JoinPartnershipRequest>,
+    ) -> Result<Response<CommitReceipt>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let meta = command_meta(
+            &mut v,
+            &request,
+            "JoinPartnership",
+            &body.request_id,
+            &body.correlation_id,
+        );
+        let member = v.council("member", &body.member, &self.councils);
+        let services: Option<Vec<Service>> = body.services.iter().map(|s| service(&mut v, "services", *s)).collect();
+        let from = v.date("from", &body.from);
+        v.finish()?;
+        let (Some(meta), Some(member), Some(services), Some(from)) = (meta, member, services, from) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        let command = AgreementCommand::Join { member, services, from };
+        reply(self.app.change_agreement(command, &meta).await)
+    }
+
+    async fn leave_partnership(
+        &self,
+        request: Request<proto::LeavePartnershipRequest>,
+    ) -> Result<Response<CommitReceipt>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let meta = command_meta(
+            &mut v,
+            &request,
+            "LeavePartnership",
+            &body.request_id,
+            &body.correlation_id,
+        );
+        let member = v.council("member", &body.member, &self.councils);
+        let last_day = v.date("last_day", &body.last_day);
+        v.finish()?;
+        let (Some(meta), Some(member), Some(last_day)) = (meta, member, last_day) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        reply(
+            self.app
+                .change_agreement(AgreementCommand::Leave { member, last_day }, &meta)
+                .await,
+        )
+    }
+
+    async fn set_cost_line(
+        &self,
+        request: Request<proto::SetCostLineRequest>,
+    ) -> Result<Response<CommitReceipt>, Status> {
+        use proto::set_cost_line_request::Basis;
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let meta = command_meta(&mut v, &request, "SetCostLine", &body.request_id, &body.correlation_id);
+        let year = required_year(&mut v, "year", &body.year);
+        let name = v.required("name", &body.name).map(str::to_owned);
+        let line_service = service(&mut v, "service", body.service);
+        let basis = match &body.basis {
+            Some(Basis::Fixed(fixed)) => shares(&mut v, "fixed.shares.member", &fixed.shares).map(LineBasis::Fixed),
+            Some(Basis::Driver(value)) => driver(&mut v, "driver", *value).map(LineBasis::Driver),
+            Some(Basis::PerUnit(per_unit)) => {
+                driver(&mut v, "per_unit.driver", per_unit.driver).map(|driver| LineBasis::PerUnit {
+                    rate: Pence::new(per_unit.rate_pence),
+                    driver,
+                })
+            }
+            None => {
+                v.add("basis", "fixed, driver or per_unit is required");
+                None
+            }
+        };
+        let limits: Option<Vec<(CouncilCode, Limits)>> = body
+            .limits
+            .iter()
+            .map(|limit| {
+                code(&mut v, "limits.member", &limit.member).map(|member| {
+                    let bounds = Limits {
+                        floor: limit.has_floor.then(|| Pence::new(limit.floor_pence)),
+                        cap: limit.has_cap.then(|| Pence::new(limit.cap_pence)),
+                    };
+                    (member, bounds)
+                })
+            })
+            .collect();
+        v.finish()?;
+        let (Some(meta), Some(year), Some(name), Some(line_service), Some(basis), Some(limits)) =
+            (meta, year, name, line_service, basis, limits)
+        else {
+            unreachable!("{UNREACHABLE}");
+        };
+        let line = LineSpec {
+            name,
+            service: line_service,
+            amount: Pence::new(body.amount_pence),
+            basis,
+            limits,
+        };
+        reply(self.app.change_pool(year, PoolCommand::SetLine(line), &meta).await)
+    }
+
+    async fn record_actual_cost(
+        &self,
+        request: Request<proto::RecordActualCostRequest>,
+    ) -> Result<Response<CommitReceipt>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let meta = command_meta(
+            &mut v,
+            &request,
+            "RecordActualCost",
+            &body.request_id,
+            &body.correlation_id,
+        );
+        let year = required_year(&mut v, "year", &body.year);
+        let name = v.required("name", &body.name).map(str::to_owned);
+        let on = v.date("on", &body.on);
+        v.finish()?;
+        let (Some(meta), Some(year), Some(name), Some(on)) = (meta, year, name, on) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        let command = PoolCommand::RecordActual {
+            name,
+            amount: Pence::new(body.amount_pence),
+            on,
+        };
+        reply(self.app.change_pool(year, command, &meta).await)
+    }
+
+    async fn get_apportionment(
+        &self,
+        request: Request<proto::GetApportionmentRequest>,
+    ) -> Result<Response<proto::Apportionment>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let year_and_day = year_and_day(&mut v, &body.year, &body.on);
+        v.finish()?;
+        let (year, on) = year_and_day.expect(UNREACHABLE);
+        let request = ApportionmentRequest {
+            year,
+            amounts: if body.actual { Amounts::Actual } else { Amounts::Budget },
+            on,
+            period: (year.first_day(), year.last_day()),
+        };
+        let view = self
+            .app
+            .apportionment(request, self.drivers.as_ref())
+            .await
+            .map_err(crate::status::partnership)?;
+        Ok(Response::new(proto::Apportionment {
+            lines: view
+                .lines
+                .into_iter()
+                .map(|(name, shares)| proto::LineApportionment {
+                    name,
+                    shares: shares
+                        .into_iter()
+                        .map(|share| proto::MemberShare {
+                            member: share.member.to_string(),
+                            driver: share.driver,
+                            amount_pence: share.amount.get(),
+                            bound: share.bound,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            members: view
+                .members
+                .into_iter()
+                .map(|(member, total)| proto::MemberTotal {
+                    member: member.to_string(),
+                    amount_pence: total.get(),
+                })
+                .collect(),
+        }))
+    }
+
+    async fn get_what_if(&self, request: Request<proto::GetWhatIfRequest>) -> Result<Response<proto::WhatIf>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let year_and_day = year_and_day(&mut v, &body.year, &body.on);
+        let member = code(&mut v, "member", &body.member);
+        let fixed: Option<BTreeMap<String, Vec<(CouncilCode, u32)>>> = body
+            .fixed
+            .iter()
+            .map(|split| {
+                shares(&mut v, "fixed.shares.member", &split.shares).map(|shares| (split.line.clone(), shares))
+            })
+            .collect();
+        v.finish()?;
+        let (Some((year, on)), Some(member), Some(fixed)) = (year_and_day, member, fixed) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        let proposal = Proposal {
+            member,
+            drivers: body.drivers.iter().map(|d| (d.line.clone(), d.value)).collect(),
+            fixed,
+            added_cost: body
+                .added_costs
+                .iter()
+                .map(|cost| (cost.line.clone(), Pence::new(cost.amount_pence)))
+                .collect(),
+        };
+        let request = ApportionmentRequest {
+            year,
+            amounts: Amounts::Budget,
+            on,
+            period: (year.first_day(), year.last_day()),
+        };
+        let rows = self
+            .app
+            .what_if(request, &proposal, self.drivers.as_ref())
+            .await
+            .map_err(crate::status::partnership)?;
+        Ok(Response::new(proto::WhatIf {
+            members: rows
+                .into_iter()
+                .map(|row| proto::MemberComparison {
+                    member: row.member.to_string(),
+                    before_pence: row.before.get(),
+                    after_pence: row.after.get(),
+                    saving_pence: row.saving().get(),
+                })
+                .collect(),
+        }))
+    }
+}
