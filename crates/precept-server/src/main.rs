@@ -42,6 +42,34 @@ struct Cli {
 enum Command {
     /// Serve the gRPC API (with projectors) until Ctrl-C.
     Serve(ServeArgs),
+    /// Export a finance report as CSV from a running service.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// Every member's share of every cost line of a year, with its driver, then totals.
+    Apportionment(ApportionmentArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ApportionmentArgs {
+    /// The service's gRPC address.
+    #[arg(long, env = "PRECEPT_SERVER", default_value = "http://127.0.0.1:50051")]
+    server: String,
+    /// The financial year, e.g. 2025/26.
+    #[arg(long)]
+    year: String,
+    /// The day membership and caseloads are measured on (YYYY-MM-DD).
+    #[arg(long)]
+    on: String,
+    /// Share the actual costs rather than the budget.
+    #[arg(long)]
+    actual: bool,
+    /// Write to this file (with a progress bar) rather than stdout.
+    #[arg(long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -162,6 +190,23 @@ async fn main() -> anyhow::Result<()> {
             println!("Press Ctrl-C to stop.\n");
             app.run_until(shutdown_signal()).await?;
             tracing::info!("stopped cleanly");
+            Ok(())
+        }
+        Command::Report(ReportCommand::Apportionment(args)) => {
+            let report = precept_server::report::ApportionmentReport {
+                server: args.server,
+                year: args.year,
+                on: args.on,
+                actual: args.actual,
+            };
+            let rows = match &args.output {
+                Some(path) => {
+                    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+                    precept_server::report::apportionment(&report, std::io::BufWriter::new(file), true).await?
+                }
+                None => precept_server::report::apportionment(&report, std::io::stdout().lock(), false).await?,
+            };
+            tracing::info!(rows, "report written");
             Ok(())
         }
     }
