@@ -708,6 +708,11 @@ async fn check_authority_views(client: &mut BusinessRatesClient<Channel>, tally:
         "retail, hospitality and leisure"
     );
     assert_eq!(total.empty_relief_pence, of(5), "empty property");
+    let by_multiplier: i64 = debit.by_multiplier.iter().map(|line| line.net_pence).sum();
+    assert_eq!(
+        by_multiplier, total.net_pence,
+        "the split by multiplier adds up to the total"
+    );
     let standard: Vec<_> = debit
         .by_multiplier
         .iter()
@@ -852,6 +857,25 @@ async fn check_agent_views(client: &mut BusinessRatesClient<Channel>, tally: &[T
         .expect("an outsider serves no one")
         .into_inner();
     assert!(outsider.councils.is_empty());
+    let prying = client
+        .get_serviced_councils(as_council(OUTSIDER, GetServicedCouncilsRequest { agent: AGENT.into() }))
+        .await
+        .expect_err("one council's view is its own");
+    assert_eq!(prying.code(), Code::PermissionDenied);
+    let debit = GetCollectableDebitRequest {
+        council: AUTHORITY.into(),
+        year: "2025/26".into(),
+        min_sequence: 0,
+    };
+    let prying = client
+        .get_collectable_debit(as_council(OUTSIDER, debit.clone()))
+        .await
+        .expect_err("an outsider reads nothing of the authority's");
+    assert_eq!(prying.code(), Code::PermissionDenied);
+    client
+        .get_collectable_debit(agent(debit))
+        .await
+        .expect("the agent reads the authority's debit");
 }
 
 /// The partnership's activity drivers: the agent's work, counted by the projector from the

@@ -272,8 +272,9 @@ async fn three_councils_share_costs_by_the_drivers_the_system_counted() {
 async fn partnership_views_through_grpc() {
     use precept_api::proto::set_cost_line_request::Basis;
     use precept_api::proto::{
-        CostDriver, FixedShare, FixedShares, GetApportionmentRequest, GetWhatIfRequest, JoinPartnershipRequest,
-        PartnershipService as ProtoService, ProposedDriver, SetCostLineRequest,
+        CostDriver, FixedShare, FixedShares, GetApportionmentRequest, GetRechargeStatementRequest, GetWhatIfRequest,
+        JoinPartnershipRequest, PartnershipService as ProtoService, ProposedDriver, RecordActualCostRequest,
+        SetCostLineRequest,
     };
 
     use crate::helpers::{bad_fields, open_request, register_test_property};
@@ -389,5 +390,66 @@ async fn partnership_views_through_grpc() {
         (0, 300_000),
         "half the staff line"
     );
+
+    // The ICT line's actual comes in at £1,200: Swale's recharge statement shows its budget
+    // (£300.00) against its 30% of the actual (£360.00), £60.00 to invoice; staff has no
+    // actual yet.
+    client
+        .record_actual_cost(RecordActualCostRequest {
+            request_id: "actual-ict".into(),
+            year: "2025/26".into(),
+            name: "ict".into(),
+            amount_pence: 120_000,
+            on: "2026-04-30".into(),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("actual");
+    let statement = client
+        .get_recharge_statement(GetRechargeStatementRequest {
+            year: "2025/26".into(),
+            on: "2025-06-30".into(),
+            member: "swale".into(),
+        })
+        .await
+        .expect("statement")
+        .into_inner();
+    let rows: Vec<(&str, i64, Option<i64>, Option<i64>)> = statement
+        .lines
+        .iter()
+        .map(|l| (l.line.as_str(), l.budget_pence, l.actual_pence, l.difference_pence))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("ict", 30_000, Some(36_000), Some(6_000)),
+            ("staff", 200_000, None, None)
+        ]
+    );
+    assert_eq!(
+        (
+            statement.budget_total_pence,
+            statement.actual_total_pence,
+            statement.difference_total_pence
+        ),
+        (230_000, 36_000, 6_000)
+    );
+
+    // `precept report apportionment`: the same view as CSV.
+    let report = precept_server::report::ApportionmentReport {
+        server: app.address.clone(),
+        year: "2025/26".into(),
+        on: "2025-06-30".into(),
+        actual: false,
+    };
+    let mut csv = Vec::new();
+    let rows = precept_server::report::apportionment(&report, &mut csv, false)
+        .await
+        .expect("report");
+    assert_eq!(rows, 3 + 3 + 3, "two lines of three shares, three totals");
+    let text = String::from_utf8(csv).expect("utf-8");
+    assert!(text.starts_with("line,member,driver,amount_pence,bound\n"), "{text}");
+    assert!(text.contains("staff,maidstone,3,300000,false\n"), "{text}");
+    assert!(text.contains("TOTAL,maidstone,,350001,\n"), "{text}");
     app.stop().await;
 }

@@ -270,6 +270,54 @@ impl<S: PartnershipStores, R: DriverReads> Partnership for PartnershipApi<S, R> 
         }))
     }
 
+    async fn get_recharge_statement(
+        &self,
+        request: Request<proto::GetRechargeStatementRequest>,
+    ) -> Result<Response<proto::RechargeStatement>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let year_and_day = year_and_day(&mut v, &body.year, &body.on);
+        let member = if body.member.is_empty() {
+            Some(None)
+        } else {
+            v.council("member", &body.member, &self.councils).map(Some)
+        };
+        v.finish()?;
+        let (Some((year, on)), Some(member)) = (year_and_day, member) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        let request = ApportionmentRequest {
+            year,
+            amounts: Amounts::Budget,
+            on,
+            period: (year.first_day(), year.last_day()),
+        };
+        let lines: Vec<_> = self
+            .app
+            .recharges(request, self.drivers.as_ref())
+            .await
+            .map_err(crate::status::partnership)?
+            .into_iter()
+            .filter(|line| member.as_ref().is_none_or(|member| &line.member == member))
+            .collect();
+        let sum = |amounts: &mut dyn Iterator<Item = Pence>| amounts.fold(Pence::ZERO, |a, b| a + b).get();
+        Ok(Response::new(proto::RechargeStatement {
+            budget_total_pence: sum(&mut lines.iter().map(|line| line.budget)),
+            actual_total_pence: sum(&mut lines.iter().filter_map(|line| line.actual)),
+            difference_total_pence: sum(&mut lines.iter().filter_map(|line| line.difference())),
+            lines: lines
+                .into_iter()
+                .map(|line| proto::RechargeLine {
+                    difference_pence: line.difference().map(Pence::get),
+                    line: line.line,
+                    member: line.member.to_string(),
+                    budget_pence: line.budget.get(),
+                    actual_pence: line.actual.map(Pence::get),
+                })
+                .collect(),
+        }))
+    }
+
     async fn get_what_if(&self, request: Request<proto::GetWhatIfRequest>) -> Result<Response<proto::WhatIf>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();

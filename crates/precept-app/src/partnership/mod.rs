@@ -82,6 +82,26 @@ pub struct Apportionment {
     pub members: Vec<(CouncilCode, Pence)>,
 }
 
+/// One member's share of one line, budget against actual: what a recharge statement lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RechargeLine {
+    /// The line.
+    pub line: String,
+    /// The member.
+    pub member: CouncilCode,
+    /// Its share of the budget.
+    pub budget: Pence,
+    /// Its share of the actual cost, once recorded.
+    pub actual: Option<Pence>,
+}
+
+impl RechargeLine {
+    /// What the actual adds to (or, negative, takes off) the budgeted charge.
+    pub fn difference(&self) -> Option<Pence> {
+        self.actual.map(|actual| actual - self.budget)
+    }
+}
+
 /// What to share.
 #[derive(Debug, Clone, Copy)]
 pub struct ApportionmentRequest {
@@ -189,6 +209,56 @@ impl<S: PartnershipStores> PartnershipService<S> {
             line: "(what-if)".into(),
             error,
         })
+    }
+
+    /// Every member's share of every line, budget against actual (lines without an actual
+    /// show none), for recharge statements; members in code order within each line.
+    ///
+    /// # Errors
+    /// [`PartnershipError`].
+    pub async fn recharges<R: DriverReads>(
+        &self,
+        request: ApportionmentRequest,
+        reads: &R,
+    ) -> Result<Vec<RechargeLine>, PartnershipError> {
+        let budget = self
+            .apportionment(
+                ApportionmentRequest {
+                    amounts: Amounts::Budget,
+                    ..request
+                },
+                reads,
+            )
+            .await?;
+        let actual = self
+            .apportionment(
+                ApportionmentRequest {
+                    amounts: Amounts::Actual,
+                    ..request
+                },
+                reads,
+            )
+            .await?;
+        let actual_share = |line: &str, member: &CouncilCode| {
+            actual
+                .lines
+                .iter()
+                .find(|(name, _)| name == line)
+                .and_then(|(_, shares)| shares.iter().find(|share| &share.member == member))
+                .map(|share| share.amount)
+        };
+        Ok(budget
+            .lines
+            .iter()
+            .flat_map(|(line, shares)| {
+                shares.iter().map(|share| RechargeLine {
+                    line: line.clone(),
+                    member: share.member.clone(),
+                    budget: share.amount,
+                    actual: actual_share(line, &share.member),
+                })
+            })
+            .collect())
     }
 
     /// Shares every line of the year's pool among the members taking its service on the

@@ -436,3 +436,23 @@ fn listed_buildings_and_accepted_exemptions_pay_nothing_while_empty() {
     let occupied = whole_year(2025, 80_000, Occupation::Occupied, false);
     assert_eq!(nndr_charge(&year(2025), &occupied, &exempt).net, gbp("44400.00"));
 }
+
+#[test]
+fn settings_out_of_range_are_refused_by_field() {
+    let mut national = year(2025);
+    assert_eq!(national.validate(), Ok(()));
+    national.multipliers = Multipliers::Two {
+        standard: Multiplier(0),
+        small_business: Multiplier(499),
+        small_below: 51_000,
+    };
+    assert_eq!(national.validate(), Err("multipliers.standard"));
+    let mut national = year(2025);
+    if let Some(caps) = national.transitional.as_mut() {
+        caps.inflation_bp = 4_000_000_000;
+    }
+    assert_eq!(national.validate(), Err("transitional"));
+    let mut national = year(2025);
+    national.sbrr.zero_from = national.sbrr.full_up_to;
+    assert_eq!(national.validate(), Err("sbrr_zero_from"));
+}
