@@ -24,7 +24,10 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::metadata::MetadataMap;
 use tonic::{Request, Response, Status};
 
-use crate::common::{COUNCIL_HEADER, command_meta, id, optional_date, reply, required_year, stream_progress};
+use crate::common::{
+    COUNCIL_HEADER, command_meta, date_range, id, optional_date, reply, required_year, run_date_and_hearing,
+    stream_progress,
+};
 use crate::money_requests::{self, Target};
 use crate::nndr_convert as convert;
 use crate::proto::business_rates_server::BusinessRates;
@@ -146,6 +149,26 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRatesApi<S, Q> {
     }
 
     /// The metadata, billing authority and asking council of a command (violations recorded).
+    /// A run for the asking council on the billing authority's accounts.
+    fn run(
+        &self,
+        (acting, council, meta): (CouncilCode, CouncilCode, RequestMeta),
+        year: FinancialYear,
+        date: chrono::NaiveDate,
+        hearing: Option<chrono::NaiveDate>,
+    ) -> NndrRun {
+        NndrRun {
+            acting,
+            council,
+            year,
+            date,
+            hearing,
+            meta,
+            concurrency: self.run_concurrency,
+            page_size: 2_000,
+        }
+    }
+
     fn run_meta<T: prost::Message>(
         &self,
         v: &mut Violations,
@@ -556,25 +579,9 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let (Some(year), Some(date)) = (year, issue_date) else {
             unreachable!("{UNREACHABLE}");
         };
+        let run = self.run((acting, council, meta), year, date, None);
         // Checked before the stream starts, so a refusal is a status, not a stream error.
-        self.app
-            .authorise(&acting, &council, precept_app::nndr::Work::Collect, "bill")
-            .await
-            .map_err(status::nndr)?;
-        self.app
-            .settings(&council, year.first_day())
-            .await
-            .map_err(status::nndr)?;
-        let run = NndrRun {
-            acting,
-            council,
-            year,
-            date,
-            hearing: None,
-            meta,
-            concurrency: self.run_concurrency,
-            page_size: 2_000,
-        };
+        self.app.check_billing_run(&run).await.map_err(status::nndr)?;
         let (app, queries) = (Arc::clone(&self.app), Arc::clone(&self.queries));
         let (progress, updates) = watch::channel(RunProgress::default());
         let running = async move { app.run_billing(&run, queries.as_ref(), &progress).await };
@@ -634,13 +641,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
             "RunNndrRecovery",
             (&body.request_id, &body.council, &body.correlation_id),
         );
-        let date = v.date("run_date", &body.run_date);
-        let hearing = optional_date(&mut v, "hearing", &body.hearing);
-        if let (Some(date), Some(Some(hearing))) = (date, hearing)
-            && hearing <= date
-        {
-            v.add("hearing", "must be after run_date");
-        }
+        let (date, hearing) = run_date_and_hearing(&mut v, &body.run_date, &body.hearing);
         v.finish()?;
         let (Some(meta), Some(council), Some(acting)) = (meta, council, acting) else {
             unreachable!("{UNREACHABLE}");
@@ -648,25 +649,9 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let (Some(date), Some(hearing)) = (date, hearing) else {
             unreachable!("{UNREACHABLE}");
         };
-        self.app
-            .authorise(&acting, &council, precept_app::nndr::Work::Collect, "recover")
-            .await
-            .map_err(status::nndr)?;
-        let settings = self.app.settings(&council, date).await.map_err(status::nndr)?;
-        let earliest = settings.recovery.earliest_hearing(date);
-        if hearing.is_some_and(|hearing| hearing < earliest) {
-            return Err(status::nndr(NndrServiceError::HearingTooSoon { earliest }));
-        }
-        let run = NndrRun {
-            acting,
-            council,
-            year: FinancialYear::containing(date),
-            date,
-            hearing,
-            meta,
-            concurrency: self.run_concurrency,
-            page_size: 2_000,
-        };
+        let run = self.run((acting, council, meta), FinancialYear::containing(date), date, hearing);
+        // Checked before the stream starts, so a bad hearing is a field error at once.
+        self.app.recovery_run_policy(&run).await.map_err(status::nndr)?;
         let (app, queries) = (Arc::clone(&self.app), Arc::clone(&self.queries));
         let (progress, updates) = watch::channel(RecoveryProgress::default());
         let running = async move { app.run_recovery(&run, queries.as_ref(), &progress).await };
@@ -789,13 +774,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let mut v = Violations::default();
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
-        let from = v.date("from", &body.from);
-        let to = v.date("to", &body.to);
-        if let (Some(from), Some(to)) = (from, to)
-            && to < from
-        {
-            v.add("to", "must not be before from");
-        }
+        let (from, to) = date_range(&mut v, &body.from, &body.to);
         let agent = if body.agent.is_empty() {
             Some(None)
         } else {

@@ -133,6 +133,34 @@ pub(crate) fn optional_date(v: &mut Violations, field: &str, text: &str) -> Opti
     }
 }
 
+/// A run date and the optional hearing after it (recovery runs).
+pub(crate) fn run_date_and_hearing(
+    v: &mut Violations,
+    run_date: &str,
+    hearing: &str,
+) -> (Option<NaiveDate>, Option<Option<NaiveDate>>) {
+    let date = v.date("run_date", run_date);
+    let hearing = optional_date(v, "hearing", hearing);
+    if let (Some(date), Some(Some(hearing))) = (date, hearing)
+        && hearing <= date
+    {
+        v.add("hearing", "must be after run_date");
+    }
+    (date, hearing)
+}
+
+/// A `from` and `to` date, `to` not before `from`.
+pub(crate) fn date_range(v: &mut Violations, from: &str, to: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let from = v.date("from", from);
+    let to = v.date("to", to);
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        v.add("to", "must not be before from");
+    }
+    (from, to)
+}
+
 /// A required id, parsed.
 pub(crate) fn id<T>(
     v: &mut Violations,

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use crate::common::{command_meta, id, optional_date, reply, required_year, stream_progress};
+use crate::common::{command_meta, date_range, id, reply, required_year, run_date_and_hearing, stream_progress};
 use crate::money_requests;
 use crate::proto::council_tax_recovery_server::CouncilTaxRecovery;
 use crate::proto::{self, CommitReceipt, RecoveryRunProgress};
@@ -75,13 +75,7 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         let body = request.get_ref();
         let meta = command_meta(&mut v, &request, "RunRecovery", &body.request_id, &body.correlation_id);
         let council = v.council("council", &body.council, &self.councils);
-        let date = v.date("run_date", &body.run_date);
-        let hearing = optional_date(&mut v, "hearing", &body.hearing);
-        if let (Some(date), Some(Some(hearing))) = (date, hearing)
-            && hearing <= date
-        {
-            v.add("hearing", "must be after run_date");
-        }
+        let (date, hearing) = run_date_and_hearing(&mut v, &body.run_date, &body.hearing);
         v.finish()?;
         let (Some(meta), Some(council), Some(date), Some(hearing)) = (meta, council, date, hearing) else {
             unreachable!("{UNREACHABLE}");
@@ -222,13 +216,7 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         let mut v = Violations::default();
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
-        let from = v.date("from", &body.from);
-        let to = v.date("to", &body.to);
-        if let (Some(from), Some(to)) = (from, to)
-            && to < from
-        {
-            v.add("to", "must not be before from");
-        }
+        let (from, to) = date_range(&mut v, &body.from, &body.to);
         let firm = if body.firm.is_empty() {
             Some(None)
         } else {

@@ -59,3 +59,39 @@ impl BalanceQueries for AccountBalanceQueries {
         Ok(row.map(view))
     }
 }
+
+/// A page of a run's directory, as the SQL binds it: the year's first and last day, the
+/// last account id of the previous page, the page size, and whether accounts still owing
+/// from other years are included.
+pub(crate) struct DirectoryPage {
+    pub first: String,
+    pub last: String,
+    pub after: String,
+    pub limit: i64,
+    pub owing: bool,
+}
+
+impl DirectoryPage {
+    /// The page a run's directory asks for.
+    pub(crate) fn new(scope: precept_app::council_tax::RunScope, after: Option<AccountId>, limit: usize) -> Self {
+        use precept_app::council_tax::RunScope;
+        let (year, owing) = match scope {
+            RunScope::LiableIn(year) => (year, false),
+            RunScope::LiableInOrOwing(year) => (year, true),
+        };
+        DirectoryPage {
+            first: year.first_day().to_string(),
+            last: year.last_day().to_string(),
+            after: after.map(|id| id.to_string()).unwrap_or_default(),
+            limit: i64::try_from(limit).unwrap_or(i64::MAX),
+            owing,
+        }
+    }
+}
+
+/// Account ids read back from a directory page.
+pub(crate) fn parse_ids(ids: &[String]) -> Result<Vec<AccountId>, QueryError> {
+    ids.iter()
+        .map(|id| AccountId::parse(id).map_err(|error| QueryError::Unavailable(error.to_string())))
+        .collect()
+}

@@ -41,6 +41,35 @@ pub struct NndrRun {
 }
 
 impl<S: NndrStores> NndrService<S> {
+    /// What a billing run is refused for before it starts: who is asking, and the year's
+    /// settings. Callers streaming progress check this first, so a refusal is an answer, not
+    /// a stream error.
+    ///
+    /// # Errors
+    /// [`NndrServiceError::NotPermitted`], [`NndrServiceError::YearNotSetUp`].
+    pub async fn check_billing_run(&self, run: &NndrRun) -> Result<(), NndrServiceError> {
+        self.authorise(&run.acting, &run.council, Work::Collect, "bill").await?;
+        self.year_history(&run.council, run.year).await?;
+        Ok(())
+    }
+
+    /// The recovery policy a run uses, after the checks it is refused for: who is asking, the
+    /// year's settings, and a hearing too soon for a summons (which would silently issue none).
+    ///
+    /// # Errors
+    /// [`NndrServiceError::NotPermitted`], [`NndrServiceError::YearNotSetUp`],
+    /// [`NndrServiceError::HearingTooSoon`].
+    pub async fn recovery_run_policy(&self, run: &NndrRun) -> Result<Arc<RecoveryPolicy>, NndrServiceError> {
+        self.authorise(&run.acting, &run.council, Work::Collect, "recover")
+            .await?;
+        let settings = self.settings(&run.council, run.date).await?;
+        let earliest = settings.recovery.earliest_hearing(run.date);
+        if run.hearing.is_some_and(|hearing| hearing < earliest) {
+            return Err(NndrServiceError::HearingTooSoon { earliest });
+        }
+        Ok(Arc::new(settings.recovery.clone()))
+    }
+
     /// Annual billing: the year's first notice for every account liable in it.
     ///
     /// # Errors
@@ -52,8 +81,7 @@ impl<S: NndrStores> NndrService<S> {
         directory: &D,
         progress: &watch::Sender<RunProgress>,
     ) -> Result<RunProgress, NndrServiceError> {
-        self.authorise(&run.acting, &run.council, Work::Collect, "bill").await?;
-        self.year_history(&run.council, run.year).await?;
+        self.check_billing_run(run).await?;
         directory.catch_up(&run.council).await?;
         let size = run.page_size.max(1);
         let mut counts = RunProgress::default();
@@ -91,14 +119,7 @@ impl<S: NndrStores> NndrService<S> {
         directory: &D,
         progress: &watch::Sender<RecoveryProgress>,
     ) -> Result<RecoveryProgress, NndrServiceError> {
-        self.authorise(&run.acting, &run.council, Work::Collect, "recover")
-            .await?;
-        let settings = self.settings(&run.council, run.date).await?;
-        let policy = Arc::new(settings.recovery.clone());
-        let earliest = policy.earliest_hearing(run.date);
-        if run.hearing.is_some_and(|hearing| hearing < earliest) {
-            return Err(NndrServiceError::HearingTooSoon { earliest });
-        }
+        let policy = self.recovery_run_policy(run).await?;
         directory.catch_up(&run.council).await?;
         let size = run.page_size.max(1);
         let mut counts = RecoveryProgress::default();

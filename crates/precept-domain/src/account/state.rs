@@ -15,7 +15,7 @@ use crate::calendar::FinancialYear;
 use crate::charge::{DiscountKind, ExemptionClass, Liability, Period, PremiumBasis, YearCharge};
 use crate::ids::{AccountId, PartyId, PaymentId, Uprn};
 use crate::instalments::InstalmentPlan;
-use crate::ledger::{BilledYear, Charged, Ledger, LedgerEvent, LedgerMut, Notice};
+use crate::ledger::{BilledYear, Charged, LedgerEvent, Notice};
 use crate::money::Pence;
 use crate::recovery::Hold;
 
@@ -108,54 +108,9 @@ impl OpenAccountState {
             premiums: &self.premiums,
         }
     }
-
-    /// The ledger's fields, for folding money events.
-    fn ledger_mut(&mut self) -> LedgerMut<'_, YearCharge> {
-        LedgerMut {
-            years: &mut self.years,
-            balance: &mut self.balance_owed_pence,
-            sundry_charged: &mut self.sundry_charged,
-            sundry_paid: &mut self.sundry_paid,
-            credit: &mut self.credit,
-            payments: &mut self.payments,
-            refunds: &mut self.refunds,
-            holds: &mut self.holds,
-            notices_issued: &mut self.notices_issued,
-        }
-    }
 }
 
-impl Ledger for OpenAccountState {
-    type Charge = YearCharge;
-
-    fn years(&self) -> &BTreeMap<FinancialYear, YearAccount> {
-        &self.years
-    }
-
-    fn balance(&self) -> Pence {
-        self.balance_owed_pence
-    }
-
-    fn credit(&self) -> Pence {
-        self.credit
-    }
-
-    fn sundry(&self) -> (Pence, Pence) {
-        (self.sundry_charged, self.sundry_paid)
-    }
-
-    fn payments(&self) -> &HashMap<PaymentId, PaymentRecord> {
-        &self.payments
-    }
-
-    fn refunds(&self) -> &HashSet<PaymentId> {
-        &self.refunds
-    }
-
-    fn holds(&self) -> &[Hold] {
-        &self.holds
-    }
-}
+crate::ledger::impl_ledger!(OpenAccountState, YearCharge, balance_owed_pence);
 
 fn end_period<T>(periods: &mut [Period<T>], from: NaiveDate, last_day: NaiveDate) -> Result<(), AccountError> {
     let period = periods

@@ -131,3 +131,64 @@ pub trait Ledger {
             .collect()
     }
 }
+
+/// Implements [`Ledger`] for an account state holding the ledger's fields under their usual
+/// names (`years`, `credit`, `sundry_charged`, `sundry_paid`, `payments`, `refunds`, `holds`,
+/// `notices_issued`, and the balance under the name given), and gives it `ledger_mut`, the
+/// mutable view the shared fold writes through: every account kind stays in step.
+macro_rules! impl_ledger {
+    ($state:ty, $charge:ty, $balance:ident) => {
+        impl $crate::ledger::Ledger for $state {
+            type Charge = $charge;
+
+            fn years(
+                &self,
+            ) -> &std::collections::BTreeMap<$crate::calendar::FinancialYear, $crate::ledger::BilledYear<$charge>> {
+                &self.years
+            }
+
+            fn balance(&self) -> $crate::money::Pence {
+                self.$balance
+            }
+
+            fn credit(&self) -> $crate::money::Pence {
+                self.credit
+            }
+
+            fn sundry(&self) -> ($crate::money::Pence, $crate::money::Pence) {
+                (self.sundry_charged, self.sundry_paid)
+            }
+
+            fn payments(&self) -> &std::collections::HashMap<$crate::ids::PaymentId, $crate::account::PaymentRecord> {
+                &self.payments
+            }
+
+            fn refunds(&self) -> &std::collections::HashSet<$crate::ids::PaymentId> {
+                &self.refunds
+            }
+
+            fn holds(&self) -> &[$crate::recovery::Hold] {
+                &self.holds
+            }
+        }
+
+        impl $state {
+            /// The ledger's fields, for folding money events.
+            fn ledger_mut(&mut self) -> $crate::ledger::LedgerMut<'_, $charge> {
+                $crate::ledger::LedgerMut {
+                    years: &mut self.years,
+                    balance: &mut self.$balance,
+                    sundry_charged: &mut self.sundry_charged,
+                    sundry_paid: &mut self.sundry_paid,
+                    credit: &mut self.credit,
+                    payments: &mut self.payments,
+                    refunds: &mut self.refunds,
+                    holds: &mut self.holds,
+                    notices_issued: &mut self.notices_issued,
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use impl_ledger;

@@ -9,6 +9,7 @@ use precept_domain::{AccountId, CouncilCode, Uprn};
 use sqlx::{QueryBuilder, Row};
 
 use crate::projector::Progress;
+use crate::queries::DirectoryPage;
 use crate::read_store::ReadStore;
 
 /// Billing queries over a read store, aware of the projector's progress.
@@ -92,10 +93,6 @@ impl<F: FeedSource> BillingReads for BillingQueries<F> {
     }
 }
 
-fn parse_ids(ids: Vec<String>) -> Result<Vec<AccountId>, QueryError> {
-    ids.iter().map(|id| AccountId::parse(id).map_err(unavailable)).collect()
-}
-
 impl<F: FeedSource> AccountDirectory for BillingQueries<F> {
     async fn catch_up(&self, council: &CouncilCode) -> Result<(), QueryError> {
         let last = self.source.last_sequence(council).await.map_err(unavailable)?;
@@ -109,20 +106,13 @@ impl<F: FeedSource> AccountDirectory for BillingQueries<F> {
         after: Option<AccountId>,
         limit: usize,
     ) -> Result<Vec<AccountId>, QueryError> {
-        let after = after.map(|id| id.to_string()).unwrap_or_default();
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let (year, owing) = match scope {
-            RunScope::LiableIn(year) => (year, false),
-            RunScope::LiableInOrOwing(year) => (year, true),
-        };
-        let (first, last) = (year.first_day().to_string(), year.last_day().to_string());
-        let page = (council.as_str(), first.as_str(), last.as_str(), after.as_str(), limit);
+        let page = DirectoryPage::new(scope, after, limit);
         let ids = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::liable_in(pool, page, owing).await,
-            ReadStore::Postgres(pool) => postgres::liable_in(pool, page, owing).await,
+            ReadStore::Sqlite(pool) => sqlite::liable_in(pool, council.as_str(), &page).await,
+            ReadStore::Postgres(pool) => postgres::liable_in(pool, council.as_str(), &page).await,
         }
         .map_err(unavailable)?;
-        parse_ids(ids)
+        crate::queries::parse_ids(&ids)
     }
 
     async fn accounts_at(&self, council: &CouncilCode, property: Uprn) -> Result<Vec<AccountId>, QueryError> {
@@ -132,7 +122,7 @@ impl<F: FeedSource> AccountDirectory for BillingQueries<F> {
             ReadStore::Postgres(pool) => postgres::at_property(pool, council.as_str(), uprn).await,
         }
         .map_err(unavailable)?;
-        parse_ids(ids)
+        crate::queries::parse_ids(&ids)
     }
 }
 
@@ -222,13 +212,13 @@ macro_rules! backend {
 
             pub(super) async fn liable_in(
                 pool: &$pool,
-                (council, first, last, after, limit): (&str, &str, &str, &str, i64),
-                owing: bool,
+                council: &str,
+                page: &crate::queries::DirectoryPage,
             ) -> Result<Vec<String>, sqlx::Error> {
                 // Beyond the liable accounts: any still owing, and any whose recovery is still
                 // open (a summons or order to close once paid, an arrangement to see kept), so a
                 // taxpayer who moved out and then paid is still seen. Both are few.
-                let sql = if owing {
+                let sql = if page.owing {
                     "SELECT account_id FROM ct_accounts WHERE council = $1 AND ((liability_start <= $2 \
                      AND (liability_end IS NULL OR liability_end >= $3)) OR balance_owed_pence > 0 \
                      OR EXISTS (SELECT 1 FROM ct_recovery_years y WHERE y.council = ct_accounts.council \
@@ -242,10 +232,10 @@ macro_rules! backend {
                 };
                 sqlx::query_scalar(sql)
                     .bind(council)
-                    .bind(last)
-                    .bind(first)
-                    .bind(after)
-                    .bind(limit)
+                    .bind(&page.last)
+                    .bind(&page.first)
+                    .bind(&page.after)
+                    .bind(page.limit)
                     .fetch_all(pool)
                     .await
             }

@@ -14,6 +14,7 @@ use precept_domain::{AccountId, CouncilCode, FinancialYear, Uprn};
 use sqlx::Row;
 
 use crate::projector::Progress;
+use crate::queries::DirectoryPage;
 use crate::read_store::ReadStore;
 
 /// Business rates queries over a read store, aware of the projector's progress.
@@ -211,20 +212,13 @@ impl<F: FeedSource> AccountDirectory for NndrQueries<F> {
         after: Option<AccountId>,
         limit: usize,
     ) -> Result<Vec<AccountId>, QueryError> {
-        let after = after.map(|id| id.to_string()).unwrap_or_default();
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let (year, owing) = match scope {
-            RunScope::LiableIn(year) => (year, false),
-            RunScope::LiableInOrOwing(year) => (year, true),
-        };
-        let (first, last) = (year.first_day().to_string(), year.last_day().to_string());
-        let page = (council.as_str(), first.as_str(), last.as_str(), after.as_str(), limit);
+        let page = DirectoryPage::new(scope, after, limit);
         let ids = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::liable_in(pool, page, owing).await,
-            ReadStore::Postgres(pool) => postgres::liable_in(pool, page, owing).await,
+            ReadStore::Sqlite(pool) => sqlite::liable_in(pool, council.as_str(), &page).await,
+            ReadStore::Postgres(pool) => postgres::liable_in(pool, council.as_str(), &page).await,
         }
         .map_err(unavailable)?;
-        ids.iter().map(|id| AccountId::parse(id).map_err(unavailable)).collect()
+        crate::queries::parse_ids(&ids)
     }
 
     async fn accounts_at(&self, council: &CouncilCode, hereditament: Uprn) -> Result<Vec<AccountId>, QueryError> {
@@ -234,7 +228,7 @@ impl<F: FeedSource> AccountDirectory for NndrQueries<F> {
             ReadStore::Postgres(pool) => postgres::at_hereditament(pool, council.as_str(), uprn).await,
         }
         .map_err(unavailable)?;
-        ids.iter().map(|id| AccountId::parse(id).map_err(unavailable)).collect()
+        crate::queries::parse_ids(&ids)
     }
 }
 
@@ -345,12 +339,12 @@ macro_rules! backend {
 
             pub(super) async fn liable_in(
                 pool: &$pool,
-                (council, first, last, after, limit): (&str, &str, &str, &str, i64),
-                owing: bool,
+                council: &str,
+                page: &crate::queries::DirectoryPage,
             ) -> Result<Vec<String>, sqlx::Error> {
                 // Recovery also walks accounts still owing, or with recovery still open, from
                 // any year (a ratepayer who left may still owe).
-                let sql = if owing {
+                let sql = if page.owing {
                     "SELECT account_id FROM nndr_accounts WHERE council = $1 AND ((liability_start <= $2 \
                      AND (liability_end IS NULL OR liability_end >= $3)) OR balance_pence > 0 \
                      OR EXISTS (SELECT 1 FROM nndr_years y WHERE y.council = nndr_accounts.council \
@@ -364,10 +358,10 @@ macro_rules! backend {
                 };
                 sqlx::query_scalar(sql)
                     .bind(council)
-                    .bind(last)
-                    .bind(first)
-                    .bind(after)
-                    .bind(limit)
+                    .bind(&page.last)
+                    .bind(&page.first)
+                    .bind(&page.after)
+                    .bind(page.limit)
                     .fetch_all(pool)
                     .await
             }

@@ -13,7 +13,7 @@ use crate::account::{AccountError, PaymentRecord};
 use crate::calendar::FinancialYear;
 use crate::ids::{AccountId, PartyId, PaymentId, Uprn};
 use crate::instalments::InstalmentPlan;
-use crate::ledger::{BilledYear, Ledger, LedgerEvent, LedgerMut, Notice};
+use crate::ledger::{BilledYear, LedgerEvent, Notice};
 use crate::money::Pence;
 use crate::nndr::ReliefClaims;
 use crate::recovery::Hold;
@@ -70,37 +70,7 @@ pub struct OpenNndrAccount {
     pub holds: Vec<Hold>,
 }
 
-impl Ledger for OpenNndrAccount {
-    type Charge = NndrYearCharge;
-
-    fn years(&self) -> &BTreeMap<FinancialYear, NndrYearAccount> {
-        &self.years
-    }
-
-    fn balance(&self) -> Pence {
-        self.balance
-    }
-
-    fn credit(&self) -> Pence {
-        self.credit
-    }
-
-    fn sundry(&self) -> (Pence, Pence) {
-        (self.sundry_charged, self.sundry_paid)
-    }
-
-    fn payments(&self) -> &HashMap<PaymentId, PaymentRecord> {
-        &self.payments
-    }
-
-    fn refunds(&self) -> &HashSet<PaymentId> {
-        &self.refunds
-    }
-
-    fn holds(&self) -> &[Hold] {
-        &self.holds
-    }
-}
+crate::ledger::impl_ledger!(OpenNndrAccount, NndrYearCharge, balance);
 
 /// Sets `value` from `from`, keeping the list in date order (a second change on the same
 /// day replaces the first).
@@ -112,21 +82,6 @@ fn set_from<T>(list: &mut Vec<(NaiveDate, T)>, from: NaiveDate, value: T) {
 }
 
 impl OpenNndrAccount {
-    /// The ledger's fields, for folding money events.
-    fn ledger_mut(&mut self) -> LedgerMut<'_, NndrYearCharge> {
-        LedgerMut {
-            years: &mut self.years,
-            balance: &mut self.balance,
-            sundry_charged: &mut self.sundry_charged,
-            sundry_paid: &mut self.sundry_paid,
-            credit: &mut self.credit,
-            payments: &mut self.payments,
-            refunds: &mut self.refunds,
-            holds: &mut self.holds,
-            notices_issued: &mut self.notices_issued,
-        }
-    }
-
     /// Folds one event into the open account.
     pub(crate) fn apply_event(&mut self, event: &NndrEvent) -> Result<(), AccountError> {
         match event {
