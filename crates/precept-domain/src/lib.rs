@@ -25,10 +25,12 @@
 //! - [`recovery`]: the recovery stage machine per account-year (Council Tax, reused for NNDR).
 //! - [`nndr`]: business rates: parameters by year, the charge with its reliefs, and the
 //!   settings, hereditament, account and agency aggregates.
+//! - [`benefits`]: Housing Benefit, Council Tax Reduction, overpayments and the DWP's UC file.
 //! - [`partnership`]: sharing costs between partner councils and splitting receipts.
 
 pub mod account;
 pub mod aggregate;
+pub mod benefits;
 pub mod calendar;
 pub mod charge;
 pub mod council_year;

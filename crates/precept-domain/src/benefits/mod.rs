@@ -1,0 +1,19 @@
+//! Housing Benefit and Council Tax Reduction (REFERENCE §3) and the DWP's Universal Credit
+//! notifications (REFERENCE §4).
+//!
+//! What this is: the pure rules — the HB weekly assessment, CTR schemes (the national
+//! pension-age scheme and local banded working-age schemes), overpayments and their recovery,
+//! the UC notification file format — and the aggregates that keep them as events.
+//! What this is not: matching notifications to claims (the application layer does that with
+//! hashed NINOs) or any storage.
+
+pub mod ctr;
+pub mod hb;
+pub mod nino;
+pub mod overpayment;
+pub mod uc_file;
+
+#[cfg(test)]
+mod calc_tests;
+#[cfg(test)]
+mod uc_file_tests;
