@@ -4,11 +4,15 @@
 //! until someone decides its status. Internal detail never reaches the client: infrastructure
 //! faults are logged here with a reference id, and the client gets a generic message.
 
+use precept_app::benefits::BenefitsError;
 use precept_app::nndr::NndrServiceError;
 use precept_app::partnership::PartnershipError;
 use precept_app::{CommandError, QueryError, ServiceError, StoreError};
 use precept_domain::account::AccountError;
 use precept_domain::charge::ChargeError;
+use precept_domain::benefits::claim::ClaimError;
+use precept_domain::benefits::settings::BenefitSettingsError;
+use precept_domain::benefits::uc_import::ImportError;
 use precept_domain::council_year::CouncilYearError;
 use precept_domain::nndr::account::{NndrAccountError, NndrChargeError};
 use precept_domain::nndr::agency::AgencyError;
@@ -53,6 +57,53 @@ impl IntoStatus for ServiceError {
 impl IntoStatus for PartnershipError {
     fn into_status(self) -> Status {
         partnership(self)
+    }
+}
+
+impl IntoStatus for BenefitsError {
+    fn into_status(self) -> Status {
+        benefits(self)
+    }
+}
+
+/// Maps a benefits service failure.
+pub fn benefits(error: BenefitsError) -> Status {
+    let message = error.to_string();
+    match error {
+        BenefitsError::Settings(error) => command(error, |rejection| {
+            let message = rejection.to_string();
+            match rejection {
+                BenefitSettingsError::WrongYear => field_status(Code::InvalidArgument, "effective_from", message),
+                BenefitSettingsError::Field(field) => field_status(Code::InvalidArgument, field, message),
+            }
+        }),
+        BenefitsError::Claim(error) => command(error, claim_rejection),
+        BenefitsError::Import(error) => command(error, |rejection| {
+            let message = rejection.to_string();
+            match rejection {
+                ImportError::NoRecord(_) => field_status(Code::NotFound, "item", message),
+            }
+        }),
+        BenefitsError::NoSettings(_) => field_status(Code::FailedPrecondition, "year", message),
+        BenefitsError::File(_) => field_status(Code::InvalidArgument, "data", message),
+        BenefitsError::Query(error) => query_error(error),
+    }
+}
+
+fn claim_rejection(rejection: ClaimError) -> Status {
+    let message = rejection.to_string();
+    match rejection {
+        ClaimError::AlreadyReceived => field_status(Code::AlreadyExists, "claim_id", message),
+        ClaimError::NotReceived => field_status(Code::NotFound, "claim_id", message),
+        ClaimError::WrongStatus(_) | ClaimError::NotHousingBenefit => {
+            field_status(Code::FailedPrecondition, "claim_id", message)
+        }
+        ClaimError::Field(field) => field_status(Code::InvalidArgument, field, message),
+        ClaimError::WrongCircumstances => field_status(Code::InvalidArgument, "circumstances", message),
+        ClaimError::NoOverpayment(_) => field_status(Code::NotFound, "number", message),
+        ClaimError::PaymentOutOfOrder(_) => field_status(Code::FailedPrecondition, "from", message),
+        ClaimError::NothingOutstanding(_) => field_status(Code::FailedPrecondition, "number", message),
+        ClaimError::NoWorkItem(_) => field_status(Code::NotFound, "item", message),
     }
 }
 

@@ -9,6 +9,9 @@ use std::future::Future;
 use chrono::{DateTime, NaiveDate, Utc};
 use precept_domain::CouncilCode;
 use precept_domain::account::AccountEvent;
+use precept_domain::benefits::claim::ClaimEvent;
+use precept_domain::benefits::settings::BenefitSettingsSet;
+use precept_domain::benefits::uc_import::ImportEvent;
 use precept_domain::council_year::YearSettingsSet;
 use precept_domain::nndr::account::NndrEvent;
 use precept_domain::nndr::agency::AgencyEvent;
@@ -54,6 +57,12 @@ pub enum FeedEvents {
     NndrYear(Vec<NndrSettingsSet>),
     /// Agency events.
     Agency(Vec<AgencyEvent>),
+    /// Benefit claim events.
+    BenefitClaim(Vec<ClaimEvent>),
+    /// Benefits year settings events.
+    BenefitYear(Vec<BenefitSettingsSet>),
+    /// UC import events.
+    UcImport(Vec<ImportEvent>),
 }
 
 /// Why the feed failed.

@@ -17,6 +17,9 @@ use precept_domain::aggregate::AggregateKind;
 use precept_domain::council_year::CouncilYear;
 use precept_domain::nndr::account::NndrAccount;
 use precept_domain::nndr::agency::Agency;
+use precept_domain::benefits::claim::BenefitClaim;
+use precept_domain::benefits::settings::BenefitYear;
+use precept_domain::benefits::uc_import::UcImport;
 use precept_domain::nndr::hereditament::Hereditament;
 use precept_domain::nndr::settings::NndrYearSettings;
 use precept_domain::property::Property;
@@ -124,6 +127,9 @@ impl JetStreamFeed {
             Hereditament::KIND => decode_events::<Hereditament>(&envelope).map(FeedEvents::Hereditament),
             NndrYearSettings::KIND => decode_events::<NndrYearSettings>(&envelope).map(FeedEvents::NndrYear),
             Agency::KIND => decode_events::<Agency>(&envelope).map(FeedEvents::Agency),
+            BenefitClaim::KIND => decode_events::<BenefitClaim>(&envelope).map(FeedEvents::BenefitClaim),
+            BenefitYear::KIND => decode_events::<BenefitYear>(&envelope).map(FeedEvents::BenefitYear),
+            UcImport::KIND => decode_events::<UcImport>(&envelope).map(FeedEvents::UcImport),
             other => return Err(corrupt(format!("unknown aggregate kind {other:?}"))),
         }
         .map_err(|error| corrupt(error.to_string()))?;

@@ -23,7 +23,12 @@ pub struct ActivityTally(BTreeMap<(Option<String>, &'static str, NaiveDate, Acti
 impl ActivityTally {
     /// Counts one piece of work.
     pub fn add(&mut self, done_by: Option<String>, service: &'static str, (kind, day): (ActivityKind, NaiveDate)) {
-        *self.0.entry((done_by, service, day, kind)).or_insert(0) += 1;
+        self.add_many(done_by, service, (kind, day), 1);
+    }
+
+    /// Counts `count` pieces of the same work.
+    pub fn add_many(&mut self, done_by: Option<String>, service: &'static str, (kind, day): (ActivityKind, NaiveDate), count: i64) {
+        *self.0.entry((done_by, service, day, kind)).or_insert(0) += count;
     }
 }
 

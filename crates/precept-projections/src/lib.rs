@@ -9,6 +9,7 @@
 
 pub mod activity;
 pub mod balances;
+pub mod benefits;
 pub mod billing;
 pub mod drivers;
 pub mod nndr;

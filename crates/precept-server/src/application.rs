@@ -6,10 +6,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use precept_api::benefits::BenefitsApi;
 use precept_api::billing::CouncilTaxBillingApi;
 use precept_api::business_rates::BusinessRatesApi;
 use precept_api::council_tax::CouncilTaxAccountsApi;
 use precept_api::partnership::PartnershipApi;
+use precept_api::proto::benefits_server::BenefitsServer;
 use precept_api::proto::business_rates_server::BusinessRatesServer;
 use precept_api::proto::council_tax_accounts_server::CouncilTaxAccountsServer;
 use precept_api::proto::council_tax_billing_server::CouncilTaxBillingServer;
@@ -18,11 +20,13 @@ use precept_api::proto::council_tax_setup_server::CouncilTaxSetupServer;
 use precept_api::proto::partnership_server::PartnershipServer;
 use precept_api::recovery::CouncilTaxRecoveryApi;
 use precept_api::setup::CouncilTaxSetupApi;
+use precept_app::benefits::{BenefitsService, NinoKey};
 use precept_app::nndr::NndrService;
 use precept_app::partnership::PartnershipService;
 use precept_app::{CouncilTaxService, HandlerConfig, SystemClock};
 use precept_eventstore::embedded::{NatsServerOptions, NatsServerProcess};
 use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
+use precept_projections::benefits::BenefitQueries;
 use precept_projections::billing::PROJECTOR;
 use precept_projections::billing::queries::BillingQueries;
 use precept_projections::drivers::PartnershipDrivers;
@@ -58,6 +62,7 @@ struct Services {
     recovery: CouncilTaxRecoveryApi<Store, Reads, RecoveryQueries>,
     rates: BusinessRatesApi<Store, RatesReads>,
     partnership: PartnershipApi<Store, Drivers>,
+    benefits: BenefitsApi<Store, BenefitQueries>,
 }
 
 impl Application {
@@ -122,6 +127,11 @@ impl Application {
             .as_ref()
             .map(|projector| projector.progress().clone())
             .unwrap_or_default();
+        let benefit_reads = Arc::new(BenefitQueries::new(
+            read_store.clone(),
+            progress.clone(),
+            settings.read_wait_max * 60,
+        ));
         let queries = AccountBalanceQueries::new(read_store.clone(), progress.clone(), settings.read_wait_max);
         let recovery_reads = Arc::new(RecoveryQueries::new(
             read_store.clone(),
@@ -155,6 +165,12 @@ impl Application {
         };
         let rates = Arc::new(NndrService::new(Arc::new(store.clone()), handler_config.clone()));
         let partnership = Arc::new(PartnershipService::new(Arc::new(store.clone()), handler_config.clone()));
+        let nino_key = NinoKey::new(&settings.nino_key).context("the NINO key (PRECEPT_NINO_KEY)")?;
+        let benefits = Arc::new(BenefitsService::new(
+            Arc::new(store.clone()),
+            handler_config.clone(),
+            nino_key,
+        ));
         let app = Arc::new(CouncilTaxService::new(Arc::new(store.clone()), handler_config));
         let councils: Arc<HashSet<_>> = Arc::new(settings.councils.iter().cloned().collect());
         let services = Services {
@@ -168,7 +184,8 @@ impl Application {
             ),
             recovery: CouncilTaxRecoveryApi::new(app, reads, recovery_reads, Arc::clone(&councils)),
             rates: BusinessRatesApi::new(rates, rates_reads, Arc::clone(&councils)),
-            partnership: PartnershipApi::new(partnership, drivers, councils),
+            partnership: PartnershipApi::new(partnership, drivers, Arc::clone(&councils)),
+            benefits: BenefitsApi::new(benefits, benefit_reads, councils),
         };
         let listener = TcpListener::bind(settings.grpc_addr)
             .await
@@ -228,6 +245,9 @@ impl Application {
         health_reporter
             .set_serving::<PartnershipServer<PartnershipApi<Store, Drivers>>>()
             .await;
+        health_reporter
+            .set_serving::<BenefitsServer<BenefitsApi<Store, BenefitQueries>>>()
+            .await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -248,6 +268,7 @@ impl Application {
             .add_service(CouncilTaxRecoveryServer::new(self.services.recovery))
             .add_service(BusinessRatesServer::new(self.services.rates))
             .add_service(PartnershipServer::new(self.services.partnership))
+            .add_service(BenefitsServer::new(self.services.benefits))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");

@@ -113,6 +113,10 @@ struct ServeArgs {
     /// Run the projectors in this instance; exactly one instance per read-model database may.
     #[arg(long, env = "PRECEPT_RUN_PROJECTORS", default_value_t = true, action = clap::ArgAction::Set)]
     run_projectors: bool,
+    /// The secret NINOs are hashed under (16 bytes or more; never change it once claims exist).
+    /// Unset: a development key, with a warning.
+    #[arg(long, env = "PRECEPT_NINO_KEY", hide_env_values = true)]
+    nino_key: Option<String>,
 }
 
 impl ServeArgs {
@@ -143,6 +147,13 @@ impl ServeArgs {
             duplicate_window: Duration::from_secs(self.duplicate_window_secs),
             replicas: self.replicas,
             run_projectors: self.run_projectors,
+            nino_key: match self.nino_key {
+                Some(key) => key.into_bytes(),
+                None => {
+                    tracing::warn!("PRECEPT_NINO_KEY is not set: using the development key (never in production)");
+                    precept_server::settings::DEVELOPMENT_NINO_KEY.as_bytes().to_vec()
+                }
+            },
             ..Settings::new(nats, self.database_url, councils)
         })
     }

@@ -48,7 +48,13 @@ pub struct Settings {
     /// Whether this instance runs the projectors. Exactly one instance per read-model database
     /// may: a projector's checkpoint assumes it sees every commit of its council in order.
     pub run_projectors: bool,
+    /// The secret NINOs are hashed under (at least 16 bytes). It must never change for a
+    /// deployment: claims are matched by the hashes stored in their events.
+    pub nino_key: Vec<u8>,
 }
+
+/// The NINO key `make run` uses when none is configured: for local development only.
+pub const DEVELOPMENT_NINO_KEY: &str = "precept-development-nino-key-not-for-production";
 
 impl Settings {
     /// Settings for a service with the given NATS and database, with the usual defaults.
@@ -63,6 +69,7 @@ impl Settings {
             cache_capacity: 400_000,
             read_wait_max: Duration::from_secs(5),
             run_projectors: true,
+            nino_key: DEVELOPMENT_NINO_KEY.as_bytes().to_vec(),
         }
     }
 }

@@ -7,11 +7,14 @@
 //! What this is not: matching notifications to claims (the application layer does that with
 //! hashed NINOs) or any storage.
 
+pub mod claim;
 pub mod ctr;
 pub mod hb;
 pub mod nino;
 pub mod overpayment;
+pub mod settings;
 pub mod uc_file;
+pub mod uc_import;
 
 #[cfg(test)]
 mod calc_tests;

@@ -17,6 +17,8 @@ pub struct ActivityCounts {
     pub payments_processed: u64,
     /// Recovery steps and officers' actions.
     pub recovery_actions: u64,
+    /// UC notification records handled.
+    pub uc_records_handled: u64,
 }
 
 /// A kind of work an event records.
@@ -28,6 +30,8 @@ pub enum ActivityKind {
     PaymentProcessed,
     /// A recovery step or action.
     RecoveryAction,
+    /// A UC notification record handled (by rule or as a work item).
+    UcRecordHandled,
 }
 
 impl ActivityKind {
@@ -37,6 +41,7 @@ impl ActivityKind {
             ActivityKind::BillIssued => "bills_issued",
             ActivityKind::PaymentProcessed => "payments_processed",
             ActivityKind::RecoveryAction => "recovery_actions",
+            ActivityKind::UcRecordHandled => "uc_records_handled",
         }
     }
 }
@@ -68,6 +73,7 @@ impl ActivityCounts {
                 ActivityKind::BillIssued => self.bills_issued += 1,
                 ActivityKind::PaymentProcessed => self.payments_processed += 1,
                 ActivityKind::RecoveryAction => self.recovery_actions += 1,
+                ActivityKind::UcRecordHandled => self.uc_records_handled += 1,
             },
             _ => {}
         }

@@ -517,6 +517,7 @@ mod activity {
                 bills_issued: 0,
                 payments_processed: 2,
                 recovery_actions: 1,
+                uc_records_handled: 0,
             }
         );
     }

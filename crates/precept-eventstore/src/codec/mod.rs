@@ -18,6 +18,7 @@
 //! under a versioned encoding name (see `snapshot`), and an unreadable one is simply ignored.
 
 pub mod account_v1;
+pub mod benefits_v1;
 pub mod cost_pool_v1;
 pub mod council_year_v1;
 mod envelope;

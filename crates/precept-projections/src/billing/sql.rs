@@ -52,7 +52,10 @@ pub(crate) fn fold_batch(
             | FeedEvents::NndrAccount(_)
             | FeedEvents::Hereditament(_)
             | FeedEvents::NndrYear(_)
-            | FeedEvents::Agency(_) => {}
+            | FeedEvents::Agency(_)
+            | FeedEvents::BenefitClaim(_)
+            | FeedEvents::BenefitYear(_)
+            | FeedEvents::UcImport(_) => {}
         }
         last = commit.sequence;
     }
@@ -223,6 +226,7 @@ macro_rules! backend {
                     }
                 }
                 crate::nndr::sql::$module::apply(&mut tx, council, &fresh, &mut activity).await?;
+                crate::benefits::sql::$module::apply(&mut tx, council, &fresh, &mut activity).await?;
                 crate::activity::$module::write(&mut tx, council, &activity).await?;
                 write_properties(&mut tx, council, &folded).await?;
                 sqlx::query(

@@ -177,7 +177,10 @@ impl NndrFolded {
             FeedEvents::CouncilTaxAccount(_)
             | FeedEvents::CouncilYear(_)
             | FeedEvents::Property(_)
-            | FeedEvents::NndrYear(_) => {}
+            | FeedEvents::NndrYear(_)
+            | FeedEvents::BenefitClaim(_)
+            | FeedEvents::BenefitYear(_)
+            | FeedEvents::UcImport(_) => {}
         }
         Ok(())
     }

@@ -1,0 +1,164 @@
+//! Importing a DWP Universal Credit notification file (REFERENCE §4).
+//!
+//! The file is parsed whole (bad lines are kept with their line numbers, good ones go on);
+//! each record's NINO is hashed and looked up; each matched record is applied to its claim by
+//! the council's rules, as its own command with a request id derived from the file and the
+//! record, so an interrupted import re-run repeats nothing; then the file's outcome is stored
+//! under the file's SHA-256, and importing the same bytes again only reports it.
+
+use precept_domain::CouncilCode;
+use precept_domain::benefits::claim::{ClaimCommand, UcFacts};
+use precept_domain::benefits::uc_file::{FileError, UcRecord, parse_uc_file};
+use precept_domain::benefits::uc_import::{
+    FileDigest, ImportCommand, ImportSummary, RejectedLine, UnmatchedRecord,
+};
+use sha2::{Digest, Sha256};
+
+use super::reads::{ClaimDirectory, choose_claim};
+use super::{BenefitStores, BenefitsError, BenefitsService};
+use crate::council_tax::derived_meta;
+use crate::meta::RequestMeta;
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The file's identity.
+    pub digest: FileDigest,
+    /// Outcome counts.
+    pub summary: ImportSummary,
+    /// True when the file had been imported before and nothing was done.
+    pub already_imported: bool,
+    /// Sequence of the last commit this import made (0 if none): read-after-write.
+    pub last_sequence: u64,
+}
+
+/// The import request.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportRequest<'a> {
+    /// The council whose claims the file is for.
+    pub council: &'a CouncilCode,
+    /// The file's bytes.
+    pub bytes: &'a [u8],
+    /// The file's date: automatic decisions are dated this day.
+    pub file_date: chrono::NaiveDate,
+    /// Wait for the claims read model to include this sequence before matching.
+    pub min_sequence: u64,
+}
+
+fn digest(bytes: &[u8]) -> FileDigest {
+    let hex: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    FileDigest::parse(&hex).expect("64 lowercase hex digits")
+}
+
+fn facts(record: &UcRecord) -> UcFacts {
+    UcFacts {
+        record_id: record.record_id.clone(),
+        kind: record.kind,
+        effective_date: record.effective_date,
+        earned_income: record.earned_income,
+        unearned_income: record.unearned_income,
+        partner: record.partner,
+        children: record.children,
+        passported: record.passported,
+    }
+}
+
+fn line_number(line: usize) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+impl<S: BenefitStores> BenefitsService<S> {
+    /// Imports a UC notification file.
+    ///
+    /// # Errors
+    /// [`BenefitsError::File`] for a file that cannot be read at all (bad lines are reported
+    /// in the summary instead); [`BenefitsError::NoSettings`] without settings for the file's
+    /// date; store and query failures.
+    pub async fn import_uc<D: ClaimDirectory>(
+        &self,
+        request: ImportRequest<'_>,
+        directory: &D,
+        meta: &RequestMeta,
+    ) -> Result<ImportReport, BenefitsError> {
+        let digest = digest(request.bytes);
+        let council = request.council;
+        if let Some(summary) = self.imports.inspect(council, &digest, |s| s.summary.clone()).await? {
+            return Ok(ImportReport {
+                digest,
+                summary,
+                already_imported: true,
+                last_sequence: 0,
+            });
+        }
+        let parsed = parse_uc_file(request.bytes).map_err(|error: FileError| BenefitsError::File(error.to_string()))?;
+        let settings = Box::new(self.settings_on(council, request.file_date).await?);
+        let hashes: Vec<_> = parsed.records.iter().map(|r| self.key.hash(&r.nino)).collect();
+        let mut unique = hashes.clone();
+        unique.sort();
+        unique.dedup();
+        let claims = directory.claims_by_nino(council, &unique, request.min_sequence).await?;
+        let mut summary = ImportSummary {
+            file_date: request.file_date,
+            lines: line_number(parsed.lines),
+            rejected: parsed
+                .errors
+                .iter()
+                .map(|error| RejectedLine {
+                    line: line_number(error.line),
+                    field: error.field.to_owned(),
+                    reason: error.reason.clone(),
+                })
+                .collect(),
+            ..ImportSummary::default()
+        };
+        let mut last_sequence = 0;
+        for (record, hash) in parsed.records.iter().zip(&hashes) {
+            let Some(claim) = claims.get(hash).and_then(|found| choose_claim(found)) else {
+                summary.unmatched.push(UnmatchedRecord {
+                    record_id: record.record_id.clone(),
+                    line: line_number(record.line),
+                });
+                continue;
+            };
+            let step = derived_meta(meta, "uc", &format!("{digest}:{}", record.record_id));
+            let command = ClaimCommand::ApplyUc {
+                file_date: request.file_date,
+                facts: facts(record),
+                settings: settings.clone(),
+            };
+            let outcome = self.claims.execute(council, &claim.claim, command, &step).await?;
+            last_sequence = last_sequence.max(outcome.commit.sequence);
+            if !outcome.replayed && outcome.commit.event_count == 0 {
+                // Handled before, by another file carrying the same record: not this file's.
+                summary.already_handled += 1;
+                continue;
+            }
+            let handled = self
+                .claims
+                .inspect(council, &claim.claim, |s| s.uc_handled.get(&record.record_id).copied())
+                .await?
+                .expect("a record just applied is recorded on its claim");
+            summary.count(handled);
+        }
+        let done = derived_meta(meta, "uc-file", digest.as_str());
+        let outcome = self
+            .imports
+            .execute(council, &digest, ImportCommand::Record(summary.clone()), &done)
+            .await?;
+        tracing::info!(
+            council = %council,
+            file = %digest,
+            records = parsed.records.len(),
+            automated = summary.automated(),
+            needing_officer = summary.needing_officer(),
+            rejected = summary.rejected.len(),
+            "uc file imported"
+        );
+        Ok(ImportReport {
+            digest,
+            summary,
+            already_imported: false,
+            last_sequence: last_sequence.max(outcome.commit.sequence),
+        })
+    }
+}

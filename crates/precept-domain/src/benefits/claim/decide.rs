@@ -1,0 +1,406 @@
+//! Deciding claim commands.
+
+use chrono::{Days, Months, NaiveDate};
+
+use super::ClaimError;
+use super::command::ClaimCommand;
+use super::event::ClaimEvent;
+use super::state::{ClaimState, ClaimStatus};
+use super::types::{ChangeSource, Circumstances, ClaimDetails, ClaimKind, Figures, FraudBody, Overpayment, RecoveryMethod};
+use crate::benefits::ctr::assess_ctr;
+use crate::benefits::hb::{assess_hb, earnings_disregard_kind};
+use crate::benefits::overpayment::{OverpaymentClass, max_weekly_deduction, next_deduction, overpaid};
+use crate::benefits::settings::BenefitSettings;
+use crate::money::{Pence, Rounding, apportion};
+
+pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<ClaimEvent>, ClaimError> {
+    if let ClaimCommand::Receive(details) = command {
+        return receive(state, details);
+    }
+    let details = state.details.as_ref().ok_or(ClaimError::NotReceived)?;
+    match command {
+        ClaimCommand::Receive(_) => unreachable!("handled above"),
+        ClaimCommand::RequestEvidence { on, items } => {
+            undecided(state)?;
+            if items.is_empty() || items.iter().any(|item| item.trim().is_empty() || item.len() > 200) {
+                return Err(ClaimError::Field("items"));
+            }
+            Ok(vec![ClaimEvent::EvidenceRequested { on, items }])
+        }
+        ClaimCommand::ReceiveEvidence { on } => {
+            if state.status != ClaimStatus::AwaitingEvidence {
+                return Err(ClaimError::WrongStatus(state.status.code()));
+            }
+            Ok(vec![ClaimEvent::EvidenceReceived { on }])
+        }
+        ClaimCommand::Decide {
+            on,
+            circumstances,
+            settings,
+        } => {
+            undecided(state)?;
+            not_before(on, details.received, "on")?;
+            let figures = assess(details.kind, &circumstances, &settings)?;
+            if !figures.awards_something() {
+                return Ok(vec![ClaimEvent::Refused {
+                    on,
+                    figures: Some(figures),
+                    reasons: vec!["no_entitlement".to_owned()],
+                }]);
+            }
+            let from = award_start(details, &settings);
+            Ok(vec![ClaimEvent::Awarded {
+                on,
+                from,
+                circumstances,
+                figures,
+            }])
+        }
+        ClaimCommand::Refuse { on, reasons } => {
+            undecided(state)?;
+            if reasons.is_empty() || reasons.iter().any(|r| !valid_code(r)) {
+                return Err(ClaimError::Field("reasons"));
+            }
+            Ok(vec![ClaimEvent::Refused {
+                on,
+                figures: None,
+                reasons,
+            }])
+        }
+        ClaimCommand::ReportChange {
+            reported,
+            effective,
+            on,
+            circumstances,
+            class,
+            could_have_realised,
+            settings,
+        } => {
+            live(state)?;
+            not_before(effective, first_award(state), "effective")?;
+            let figures = assess(details.kind, &circumstances, &settings)?;
+            let mut events = vec![ClaimEvent::ChangeReported {
+                reported,
+                effective,
+                source: ChangeSource::Reported,
+            }];
+            events.extend(overpayment_from(state, effective, figures.weekly_hb(), class, could_have_realised));
+            events.push(ClaimEvent::Reassessed {
+                on,
+                from: effective,
+                circumstances,
+                figures,
+            });
+            Ok(events)
+        }
+        ClaimCommand::Suspend { on, reason } => {
+            if state.status != ClaimStatus::Awarded {
+                return Err(ClaimError::WrongStatus(state.status.code()));
+            }
+            code(&reason, "reason")?;
+            Ok(vec![ClaimEvent::Suspended { on, reason }])
+        }
+        ClaimCommand::Resume { on } => {
+            if state.status != ClaimStatus::Suspended {
+                return Err(ClaimError::WrongStatus(state.status.code()));
+            }
+            Ok(vec![ClaimEvent::Resumed { on }])
+        }
+        ClaimCommand::End {
+            on,
+            from,
+            reason,
+            class,
+            could_have_realised,
+        } => {
+            live(state)?;
+            code(&reason, "reason")?;
+            not_before(from, first_award(state), "from")?;
+            let mut events: Vec<ClaimEvent> =
+                overpayment_from(state, from, Pence::ZERO, class, could_have_realised).into_iter().collect();
+            events.push(ClaimEvent::Ended { on, from, reason });
+            Ok(events)
+        }
+        ClaimCommand::PayHbWeek { from, settings } => pay_week(state, details, from, &settings),
+        ClaimCommand::InvoiceOverpayment { number, on } => {
+            let overpayment = state.overpayment(number).ok_or(ClaimError::NoOverpayment(number))?;
+            if overpayment.outstanding() == Pence::ZERO {
+                return Err(ClaimError::NothingOutstanding(number));
+            }
+            if overpayment.method == RecoveryMethod::Invoice {
+                return Ok(Vec::new());
+            }
+            Ok(vec![ClaimEvent::OverpaymentInvoiced { number, on }])
+        }
+        ClaimCommand::RecordOverpaymentReceipt { number, amount, on } => {
+            let overpayment = state.overpayment(number).ok_or(ClaimError::NoOverpayment(number))?;
+            if !amount.is_positive() || amount > overpayment.outstanding() {
+                return Err(ClaimError::Field("amount_pence"));
+            }
+            Ok(vec![ClaimEvent::OverpaymentRecovered {
+                number,
+                amount,
+                method: RecoveryMethod::Invoice,
+                on,
+            }])
+        }
+        ClaimCommand::WriteOffOverpayment { number, on, reason } => {
+            code(&reason, "reason")?;
+            let outstanding = state
+                .overpayment(number)
+                .ok_or(ClaimError::NoOverpayment(number))?
+                .outstanding();
+            if outstanding == Pence::ZERO {
+                return Err(ClaimError::NothingOutstanding(number));
+            }
+            Ok(vec![ClaimEvent::OverpaymentWrittenOff {
+                number,
+                amount: outstanding,
+                on,
+                reason,
+            }])
+        }
+        ClaimCommand::ReferFraud { on, reason } => {
+            code(&reason, "reason")?;
+            // REFERENCE §3.6: HB fraud is the DWP's (SFIS); CTR fraud stays with the council.
+            let to = match details.kind {
+                ClaimKind::HousingBenefit => FraudBody::Dwp,
+                ClaimKind::CouncilTaxReduction => FraudBody::Council,
+            };
+            Ok(vec![ClaimEvent::FraudReferred { on, to, reason }])
+        }
+        ClaimCommand::ApplyUc {
+            file_date,
+            facts,
+            settings,
+        } => super::uc::apply_uc(state, details, file_date, facts, &settings),
+        ClaimCommand::CloseWorkItem { item, on } => {
+            if !state.open_work.contains_key(&item) {
+                return Err(ClaimError::NoWorkItem(item));
+            }
+            Ok(vec![ClaimEvent::WorkItemClosed { item, on }])
+        }
+    }
+}
+
+fn receive(state: &ClaimState, details: ClaimDetails) -> Result<Vec<ClaimEvent>, ClaimError> {
+    if state.details.is_some() {
+        // The same claim received again is a retry; anything else is a clash.
+        return if state.details.as_ref() == Some(&details) {
+            Ok(Vec::new())
+        } else {
+            Err(ClaimError::AlreadyReceived)
+        };
+    }
+    if details.claimed_from > details.received {
+        return Err(ClaimError::Field("claimed_from"));
+    }
+    match (details.kind, details.account) {
+        (ClaimKind::CouncilTaxReduction, None) => return Err(ClaimError::Field("account_id")),
+        (ClaimKind::HousingBenefit, Some(_)) => return Err(ClaimError::Field("account_id")),
+        _ => {}
+    }
+    Ok(vec![ClaimEvent::Received(details)])
+}
+
+/// The award's first day: the day claimed from, but no earlier than the backdating limit
+/// allows before receipt (REFERENCE §3.2 "Backdating").
+fn award_start(details: &ClaimDetails, settings: &BenefitSettings) -> NaiveDate {
+    let months = if details.pension_age {
+        settings.backdating.pension_age_months
+    } else {
+        settings.backdating.working_age_months
+    };
+    let earliest = details
+        .received
+        .checked_sub_months(Months::new(months))
+        .unwrap_or(details.received);
+    details.claimed_from.max(earliest)
+}
+
+pub(super) fn assess(
+    kind: ClaimKind,
+    circumstances: &Circumstances,
+    settings: &BenefitSettings,
+) -> Result<Figures, ClaimError> {
+    match (kind, circumstances) {
+        (ClaimKind::HousingBenefit, Circumstances::Hb(c)) => Ok(Figures::Hb(assess_hb(c, &settings.hb))),
+        (ClaimKind::CouncilTaxReduction, Circumstances::Ctr(c)) => Ok(Figures::Ctr(assess_ctr(&settings.ctr, c))),
+        _ => Err(ClaimError::WrongCircumstances),
+    }
+}
+
+fn undecided(state: &ClaimState) -> Result<(), ClaimError> {
+    if state.status.undecided() {
+        Ok(())
+    } else {
+        Err(ClaimError::WrongStatus(state.status.code()))
+    }
+}
+
+fn live(state: &ClaimState) -> Result<(), ClaimError> {
+    match state.status {
+        ClaimStatus::Awarded | ClaimStatus::Suspended => Ok(()),
+        other => Err(ClaimError::WrongStatus(other.code())),
+    }
+}
+
+fn first_award(state: &ClaimState) -> NaiveDate {
+    state.awards.first().map_or(NaiveDate::MIN, |award| award.from)
+}
+
+fn not_before(date: NaiveDate, earliest: NaiveDate, field: &'static str) -> Result<(), ClaimError> {
+    if date < earliest {
+        Err(ClaimError::Field(field))
+    } else {
+        Ok(())
+    }
+}
+
+fn valid_code(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn code(text: &str, field: &'static str) -> Result<(), ClaimError> {
+    if valid_code(text) {
+        Ok(())
+    } else {
+        Err(ClaimError::Field(field))
+    }
+}
+
+/// REFERENCE §3.5: a change reaching back before the last day paid means the Housing Benefit
+/// paid since `from` was too much by the difference, period by period of the old awards.
+/// Each period's part is rounded once (`overpaid`); underpayments are left to the next run.
+fn overpayment_from(
+    state: &ClaimState,
+    from: NaiveDate,
+    new_weekly: Pence,
+    class: OverpaymentClass,
+    could_have_realised: bool,
+) -> Option<ClaimEvent> {
+    let paid_through = state.paid_through.filter(|through| *through >= from)?;
+    let mut amount = Pence::ZERO;
+    for (index, award) in state.awards.iter().enumerate() {
+        let next = state.awards.get(index + 1).map(|next| next.from);
+        let start = award.from.max(from);
+        let end = next
+            .and_then(|n| n.checked_sub_days(Days::new(1)))
+            .map_or(paid_through, |last| last.min(paid_through));
+        if start <= end {
+            amount = amount + overpaid(award.figures.weekly_hb(), new_weekly, start, end);
+        }
+    }
+    if !amount.is_positive() {
+        return None;
+    }
+    let number = u32::try_from(state.overpayments.len()).unwrap_or(u32::MAX).saturating_add(1);
+    // While HB continues it is recovered from it; once it has ended, by invoice (§3.5).
+    let method = if new_weekly.is_positive() {
+        RecoveryMethod::Deduction
+    } else {
+        RecoveryMethod::Invoice
+    };
+    Some(ClaimEvent::OverpaymentIdentified(Overpayment {
+        number,
+        class,
+        from,
+        through: paid_through,
+        amount,
+        recoverable: class.recoverable(could_have_realised),
+        method,
+        recovered: Pence::ZERO,
+        written_off: Pence::ZERO,
+    }))
+}
+
+/// Housing Benefit for `from..=through` at each award's weekly rate, by day, rounded once a
+/// period.
+fn entitlement(state: &ClaimState, from: NaiveDate, through: NaiveDate) -> Pence {
+    let mut total = Pence::ZERO;
+    let mut day = from;
+    while day <= through {
+        let weekly = state.award_on(day).map_or(Pence::ZERO, |award| award.figures.weekly_hb());
+        let mut last = day;
+        while let Some(next) = last.succ_opt() {
+            let same = next <= through && state.award_on(next).map_or(Pence::ZERO, |a| a.figures.weekly_hb()) == weekly;
+            if !same {
+                break;
+            }
+            last = next;
+        }
+        let days = crate::calendar::days_inclusive(day, last);
+        total = total + apportion(weekly, days, 7, Rounding::HalfUp);
+        day = match last.succ_opt() {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    total
+}
+
+fn pay_week(
+    state: &ClaimState,
+    details: &ClaimDetails,
+    from: NaiveDate,
+    settings: &BenefitSettings,
+) -> Result<Vec<ClaimEvent>, ClaimError> {
+    if details.kind != ClaimKind::HousingBenefit {
+        return Err(ClaimError::NotHousingBenefit);
+    }
+    if state.status != ClaimStatus::Awarded {
+        return Err(ClaimError::WrongStatus(state.status.code()));
+    }
+    let expected = match state.paid_through {
+        Some(through) => through.succ_opt().ok_or(ClaimError::Field("from"))?,
+        None => first_award(state),
+    };
+    if from != expected {
+        return Err(ClaimError::PaymentOutOfOrder(expected));
+    }
+    let mut through = from + Days::new(6);
+    if let Some(end) = state.ended_from {
+        through = through.min(end.pred_opt().unwrap_or(end));
+    }
+    if through < from {
+        return Err(ClaimError::WrongStatus("ended"));
+    }
+    let gross = entitlement(state, from, through);
+    let mut events = Vec::new();
+    let mut deducted = Pence::ZERO;
+    let recovering = state
+        .overpayments
+        .iter()
+        .find(|o| o.method == RecoveryMethod::Deduction && o.outstanding().is_positive());
+    if let (Some(overpayment), Some(Circumstances::Hb(circumstances))) = (recovering, state.circumstances.as_ref()) {
+        // REFERENCE §3.5 method 1: at most the year's rate plus half the earnings disregard.
+        let most = max_weekly_deduction(
+            &settings.recovery,
+            overpayment.class,
+            Some(earnings_disregard_kind(circumstances)),
+        );
+        deducted = next_deduction(overpayment.outstanding(), gross, most);
+        if deducted.is_positive() {
+            events.push(ClaimEvent::OverpaymentRecovered {
+                number: overpayment.number,
+                amount: deducted,
+                method: RecoveryMethod::Deduction,
+                on: from,
+            });
+        }
+    }
+    events.insert(
+        0,
+        ClaimEvent::HbPaid {
+            from,
+            through,
+            gross,
+            deducted,
+        },
+    );
+    Ok(events)
+}
