@@ -1,6 +1,7 @@
 //! End-to-end tests: every one starts its own nats-server and databases (precept-testkit).
 
 mod atomicity;
+mod benefits;
 mod billing;
 mod business_rates;
 mod concurrency;

@@ -22,7 +22,9 @@ use precept_domain::{CouncilCode, FinancialYear, Pence};
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::benefits_convert::{banded, circumstances, claim, class, figures, kind, kind_out, weekly};
-use crate::common::{actor, answer, command_meta, date_range, fingerprint, id, parse_meta, receipt, reply, required_year};
+use crate::common::{
+    actor, answer, command_meta, date_range, fingerprint, id, parse_meta, receipt, reply, required_year,
+};
 use crate::proto::benefits_server::Benefits;
 use crate::proto::{self, CommitReceipt};
 use crate::status::{IntoStatus, query_error};
@@ -223,7 +225,11 @@ fn page_token(v: &mut Violations, token: &str) -> Option<Option<(NaiveDate, Stri
 }
 
 fn average_tenths(total: u64, count: u64) -> u64 {
-    if count == 0 { 0 } else { (total * 10 + count / 2) / count }
+    if count == 0 {
+        0
+    } else {
+        (total * 10 + count / 2) / count
+    }
 }
 
 fn rate_bp(automated: u64, needing: u64) -> u32 {
@@ -243,7 +249,13 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
     ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
-        let meta = command_meta(&mut v, &request, "SetBenefitSettings", &body.request_id, &body.correlation_id);
+        let meta = command_meta(
+            &mut v,
+            &request,
+            "SetBenefitSettings",
+            &body.request_id,
+            &body.correlation_id,
+        );
         let council = v.council("council", &body.council, &self.councils);
         let year = required_year(&mut v, "year", &body.year);
         let from = v.date("effective_from", &body.effective_from);
@@ -343,7 +355,10 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         self.run(v, target, command).await
     }
 
-    async fn receive_evidence(&self, request: Request<proto::ClaimDateRequest>) -> Result<Response<CommitReceipt>, Status> {
+    async fn receive_evidence(
+        &self,
+        request: Request<proto::ClaimDateRequest>,
+    ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
         let target = self.target(
@@ -356,7 +371,10 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         self.run(v, target, command).await
     }
 
-    async fn decide_claim(&self, request: Request<proto::DecideClaimRequest>) -> Result<Response<proto::Decision>, Status> {
+    async fn decide_claim(
+        &self,
+        request: Request<proto::DecideClaimRequest>,
+    ) -> Result<Response<proto::Decision>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
         let target = self.target(
@@ -378,7 +396,10 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         self.decide(v, target, command).await
     }
 
-    async fn refuse_claim(&self, request: Request<proto::RefuseClaimRequest>) -> Result<Response<CommitReceipt>, Status> {
+    async fn refuse_claim(
+        &self,
+        request: Request<proto::RefuseClaimRequest>,
+    ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
         let target = self.target(
@@ -399,7 +420,10 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         self.run(v, target, command).await
     }
 
-    async fn report_change(&self, request: Request<proto::ReportChangeRequest>) -> Result<Response<proto::Decision>, Status> {
+    async fn report_change(
+        &self,
+        request: Request<proto::ReportChangeRequest>,
+    ) -> Result<Response<proto::Decision>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
         let target = self.target(
@@ -418,20 +442,25 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         };
         let circumstances = circumstances(&mut v, kind, body.circumstances.as_ref());
         let command = match (reported, effective, on, class, circumstances) {
-            (Some(reported), Some(effective), Some(on), Some(class), Some(circumstances)) => Some(Assessed::ReportChange {
-                reported,
-                effective,
-                on,
-                circumstances,
-                class,
-                could_have_realised: body.could_have_realised,
-            }),
+            (Some(reported), Some(effective), Some(on), Some(class), Some(circumstances)) => {
+                Some(Assessed::ReportChange {
+                    reported,
+                    effective,
+                    on,
+                    circumstances,
+                    class,
+                    could_have_realised: body.could_have_realised,
+                })
+            }
             _ => None,
         };
         self.decide(v, target, command).await
     }
 
-    async fn suspend_claim(&self, request: Request<proto::ClaimReasonRequest>) -> Result<Response<CommitReceipt>, Status> {
+    async fn suspend_claim(
+        &self,
+        request: Request<proto::ClaimReasonRequest>,
+    ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
         let target = self.target(
@@ -499,7 +528,8 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         );
         let from = v.date("from", &body.from);
         v.finish()?;
-        let (Some(meta), Some(council), Some(claim), Some(from)) = (target.meta, target.council, target.claim, from) else {
+        let (Some(meta), Some(council), Some(claim), Some(from)) = (target.meta, target.council, target.claim, from)
+        else {
             unreachable!("{UNREACHABLE}");
         };
         reply(
@@ -542,11 +572,13 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         );
         let on = v.date("on", &body.on);
         let amount = crate::benefits_convert::money(&mut v, "amount_pence", body.amount_pence, 10_000_000_000);
-        let command = on.zip(amount).map(|(on, amount)| ClaimCommand::RecordOverpaymentReceipt {
-            number: body.number,
-            amount,
-            on,
-        });
+        let command = on
+            .zip(amount)
+            .map(|(on, amount)| ClaimCommand::RecordOverpaymentReceipt {
+                number: body.number,
+                amount,
+                on,
+            });
         self.run(v, target, command).await
     }
 
@@ -572,7 +604,10 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         self.run(v, target, command).await
     }
 
-    async fn refer_fraud(&self, request: Request<proto::ClaimReasonRequest>) -> Result<Response<CommitReceipt>, Status> {
+    async fn refer_fraud(
+        &self,
+        request: Request<proto::ClaimReasonRequest>,
+    ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
         let target = self.target(
@@ -583,7 +618,9 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         );
         let on = v.date("on", &body.on);
         let reason = code_text(&mut v, "reason", &body.reason);
-        let command = on.zip(reason).map(|(on, reason)| ClaimCommand::ReferFraud { on, reason });
+        let command = on
+            .zip(reason)
+            .map(|(on, reason)| ClaimCommand::ReferFraud { on, reason });
         self.run(v, target, command).await
     }
 
@@ -593,7 +630,13 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
     ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
-        let meta = command_meta(&mut v, &request, "CloseWorkItem", &body.request_id, &body.correlation_id);
+        let meta = command_meta(
+            &mut v,
+            &request,
+            "CloseWorkItem",
+            &body.request_id,
+            &body.correlation_id,
+        );
         let council = v.council("council", &body.council, &self.councils);
         let on = v.date("on", &body.on);
         let item = v.required("item", &body.item).map(str::to_owned);
@@ -616,7 +659,12 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         };
         reply(
             self.app
-                .close_unmatched(&council, &digest, ImportCommand::CloseUnmatched { record_id: item, on }, &meta)
+                .close_unmatched(
+                    &council,
+                    &digest,
+                    ImportCommand::CloseUnmatched { record_id: item, on },
+                    &meta,
+                )
                 .await,
         )
     }
@@ -727,7 +775,10 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         Ok(Response::new(claim_message(&claim, &view)))
     }
 
-    async fn get_caseload(&self, request: Request<proto::GetClaimCaseloadRequest>) -> Result<Response<proto::ClaimCaseload>, Status> {
+    async fn get_caseload(
+        &self,
+        request: Request<proto::GetClaimCaseloadRequest>,
+    ) -> Result<Response<proto::ClaimCaseload>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);

@@ -1,13 +1,13 @@
 //! Converting between the benefits protobuf messages and domain values: circumstances in
 //! (validated, each bad field named), figures and claims out.
 
+use precept_domain::Pence;
 use precept_domain::benefits::claim::{ClaimKind, ClaimState, Figures, Overpayment};
 use precept_domain::benefits::ctr::{
     BandGrid, BandedScheme, CtrCircumstances, FlatNonDependant, HouseholdMatch, IncomeBasis,
 };
 use precept_domain::benefits::hb::{HbCircumstances, Household, NonDependant, NonDependantCircumstance, RentFigures};
 use precept_domain::benefits::overpayment::OverpaymentClass;
-use precept_domain::Pence;
 
 use crate::proto;
 use crate::validate::Violations;
@@ -64,7 +64,10 @@ pub(crate) fn class(v: &mut Violations, field: &str, code: &str) -> Option<Overp
     }
     let class = OverpaymentClass::parse(code);
     if class.is_none() {
-        v.add(field, "must be la_error, dwp_error, claimant_error, fraud, other or technical");
+        v.add(
+            field,
+            "must be la_error, dwp_error, claimant_error, fraud, other or technical",
+        );
     }
     class
 }
@@ -102,7 +105,10 @@ fn non_dependant(v: &mut Violations, nd: &proto::NonDependant) -> Option<NonDepe
         "universal_credit_no_earnings" => Some(NonDependantCircumstance::UniversalCreditNoEarnings),
         "pension_credit_or_young_on_benefit" => Some(NonDependantCircumstance::PensionCreditOrYoungOnBenefit),
         _ => {
-            v.add("circumstances.non_dependants.circumstance", "is not a known circumstance");
+            v.add(
+                "circumstances.non_dependants.circumstance",
+                "is not a known circumstance",
+            );
             None
         }
     };
@@ -133,7 +139,11 @@ fn common(v: &mut Violations, c: Option<&proto::Circumstances>) -> Option<(Commo
     };
     let household = household(v, c.household.as_ref());
     let earnings = weekly(v, "circumstances.weekly_earnings_pence", c.weekly_earnings_pence);
-    let other = weekly(v, "circumstances.other_weekly_income_pence", c.other_weekly_income_pence);
+    let other = weekly(
+        v,
+        "circumstances.other_weekly_income_pence",
+        c.other_weekly_income_pence,
+    );
     let capital = money(v, "circumstances.capital_pence", c.capital_pence, CAPITAL_MAX);
     if c.non_dependants.len() > 20 {
         v.add("circumstances.non_dependants", "at most 20");
@@ -172,7 +182,11 @@ pub(crate) fn circumstances(
         })),
         ClaimKind::HousingBenefit => {
             let rent = weekly(v, "circumstances.contractual_rent_pence", raw.contractual_rent_pence);
-            let ineligible = weekly(v, "circumstances.ineligible_charges_pence", raw.ineligible_charges_pence);
+            let ineligible = weekly(
+                v,
+                "circumstances.ineligible_charges_pence",
+                raw.ineligible_charges_pence,
+            );
             let cap = if raw.has_lha_cap {
                 weekly(v, "circumstances.lha_cap_pence", raw.lha_cap_pence).map(Some)
             } else {
@@ -253,7 +267,11 @@ pub(crate) fn banded(v: &mut Violations, s: &proto::BandedScheme) -> Option<Band
         "working_age.non_dependant_out_of_work_pence",
         s.non_dependant_out_of_work_pence,
     );
-    let working = weekly(v, "working_age.non_dependant_working_pence", s.non_dependant_working_pence);
+    let working = weekly(
+        v,
+        "working_age.non_dependant_working_pence",
+        s.non_dependant_working_pence,
+    );
     let disregard = weekly(v, "working_age.earnings_disregard_pence", s.earnings_disregard_pence);
     let scheme = BandedScheme {
         band_percent_bp: s.band_percent_bp.clone(),

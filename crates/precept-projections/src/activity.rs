@@ -27,7 +27,13 @@ impl ActivityTally {
     }
 
     /// Counts `count` pieces of the same work.
-    pub fn add_many(&mut self, done_by: Option<String>, service: &'static str, (kind, day): (ActivityKind, NaiveDate), count: i64) {
+    pub fn add_many(
+        &mut self,
+        done_by: Option<String>,
+        service: &'static str,
+        (kind, day): (ActivityKind, NaiveDate),
+        count: i64,
+    ) {
         *self.0.entry((done_by, service, day, kind)).or_insert(0) += count;
     }
 }

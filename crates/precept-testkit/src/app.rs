@@ -97,6 +97,11 @@ impl TestApp {
         precept_api::proto::partnership_client::PartnershipClient::new(self.channel().await)
     }
 
+    /// A benefits client.
+    pub async fn benefits(&self) -> precept_api::proto::benefits_client::BenefitsClient<Channel> {
+        precept_api::proto::benefits_client::BenefitsClient::new(self.channel().await)
+    }
+
     /// A Council Tax recovery client.
     pub async fn recovery(&self) -> precept_api::proto::council_tax_recovery_client::CouncilTaxRecoveryClient<Channel> {
         precept_api::proto::council_tax_recovery_client::CouncilTaxRecoveryClient::new(self.channel().await)

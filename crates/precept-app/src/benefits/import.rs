@@ -9,9 +9,7 @@
 use precept_domain::CouncilCode;
 use precept_domain::benefits::claim::{ClaimCommand, UcFacts};
 use precept_domain::benefits::uc_file::{FileError, UcRecord, parse_uc_file};
-use precept_domain::benefits::uc_import::{
-    FileDigest, ImportCommand, ImportSummary, RejectedLine, UnmatchedRecord,
-};
+use precept_domain::benefits::uc_import::{FileDigest, ImportCommand, ImportSummary, RejectedLine, UnmatchedRecord};
 use sha2::{Digest, Sha256};
 
 use super::reads::{ClaimDirectory, choose_claim};

@@ -38,7 +38,10 @@ use crate::store::AggregateStore;
 /// A store that holds the benefits aggregates.
 pub trait BenefitStores: AggregateStore<BenefitYear> + AggregateStore<BenefitClaim> + AggregateStore<UcImport> {}
 
-impl<T> BenefitStores for T where T: AggregateStore<BenefitYear> + AggregateStore<BenefitClaim> + AggregateStore<UcImport> {}
+impl<T> BenefitStores for T where
+    T: AggregateStore<BenefitYear> + AggregateStore<BenefitClaim> + AggregateStore<UcImport>
+{
+}
 
 /// A benefits service failure.
 #[derive(Debug, thiserror::Error)]

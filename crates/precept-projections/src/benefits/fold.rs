@@ -128,7 +128,9 @@ impl BenefitsFolded {
                         self.decisions.push(decision("new_claim", details.received, *on, false));
                     }
                 }
-                ClaimEvent::ChangeReported { reported: day, source, .. } => {
+                ClaimEvent::ChangeReported {
+                    reported: day, source, ..
+                } => {
                     reported = Some((*day, matches!(source, ChangeSource::UcNotification(_))));
                 }
                 ClaimEvent::Reassessed { on, .. } => {

@@ -242,22 +242,28 @@ impl BenefitReads for BenefitQueries {
         }
         .map_err(unavailable)?;
         rows.into_iter()
-            .map(|(digest, file_date, lines, automated, needing, unmatched, rejected, already)| {
-                Ok(ImportView {
-                    digest,
-                    file_date: date(&file_date)?,
-                    lines: unsigned(lines),
-                    automated: unsigned(automated),
-                    needing_officer: unsigned(needing),
-                    unmatched: unsigned(unmatched),
-                    rejected: unsigned(rejected),
-                    already_handled: unsigned(already),
-                })
-            })
+            .map(
+                |(digest, file_date, lines, automated, needing, unmatched, rejected, already)| {
+                    Ok(ImportView {
+                        digest,
+                        file_date: date(&file_date)?,
+                        lines: unsigned(lines),
+                        automated: unsigned(automated),
+                        needing_officer: unsigned(needing),
+                        unmatched: unsigned(unmatched),
+                        rejected: unsigned(rejected),
+                        already_handled: unsigned(already),
+                    })
+                },
+            )
             .collect()
     }
 
-    async fn overpayments(&self, council: &CouncilCode, min_sequence: u64) -> Result<Vec<OverpaymentTotals>, QueryError> {
+    async fn overpayments(
+        &self,
+        council: &CouncilCode,
+        min_sequence: u64,
+    ) -> Result<Vec<OverpaymentTotals>, QueryError> {
         self.wait_for(council, min_sequence).await?;
         let rows = match &self.store {
             ReadStore::Sqlite(pool) => sqlite::overpayments(pool, council.as_str()).await,
@@ -266,14 +272,16 @@ impl BenefitReads for BenefitQueries {
         .map_err(unavailable)?;
         Ok(rows
             .into_iter()
-            .map(|(class, count, amount, recovered, written_off, outstanding)| OverpaymentTotals {
-                class,
-                count: unsigned(count),
-                amount_pence: amount,
-                recovered_pence: recovered,
-                written_off_pence: written_off,
-                outstanding_pence: outstanding,
-            })
+            .map(
+                |(class, count, amount, recovered, written_off, outstanding)| OverpaymentTotals {
+                    class,
+                    count: unsigned(count),
+                    amount_pence: amount,
+                    recovered_pence: recovered,
+                    written_off_pence: written_off,
+                    outstanding_pence: outstanding,
+                },
+            )
             .collect())
     }
 }

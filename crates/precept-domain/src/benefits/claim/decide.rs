@@ -6,7 +6,9 @@ use super::ClaimError;
 use super::command::ClaimCommand;
 use super::event::ClaimEvent;
 use super::state::{ClaimState, ClaimStatus};
-use super::types::{ChangeSource, Circumstances, ClaimDetails, ClaimKind, Figures, FraudBody, Overpayment, RecoveryMethod};
+use super::types::{
+    ChangeSource, Circumstances, ClaimDetails, ClaimKind, Figures, FraudBody, Overpayment, RecoveryMethod,
+};
 use crate::benefits::ctr::assess_ctr;
 use crate::benefits::hb::{assess_hb, earnings_disregard_kind};
 use crate::benefits::overpayment::{OverpaymentClass, max_weekly_deduction, next_deduction, overpaid};
@@ -84,7 +86,13 @@ pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<Cl
                 effective,
                 source: ChangeSource::Reported,
             }];
-            events.extend(overpayment_from(state, effective, figures.weekly_hb(), class, could_have_realised));
+            events.extend(overpayment_from(
+                state,
+                effective,
+                figures.weekly_hb(),
+                class,
+                could_have_realised,
+            ));
             events.push(ClaimEvent::Reassessed {
                 on,
                 from: effective,
@@ -116,8 +124,9 @@ pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<Cl
             live(state)?;
             code(&reason, "reason")?;
             not_before(from, first_award(state), "from")?;
-            let mut events: Vec<ClaimEvent> =
-                overpayment_from(state, from, Pence::ZERO, class, could_have_realised).into_iter().collect();
+            let mut events: Vec<ClaimEvent> = overpayment_from(state, from, Pence::ZERO, class, could_have_realised)
+                .into_iter()
+                .collect();
             events.push(ClaimEvent::Ended { on, from, reason });
             Ok(events)
         }
@@ -298,7 +307,9 @@ fn overpayment_from(
     if !amount.is_positive() {
         return None;
     }
-    let number = u32::try_from(state.overpayments.len()).unwrap_or(u32::MAX).saturating_add(1);
+    let number = u32::try_from(state.overpayments.len())
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
     // While HB continues it is recovered from it; once it has ended, by invoice (§3.5).
     let method = if new_weekly.is_positive() {
         RecoveryMethod::Deduction
@@ -324,7 +335,9 @@ fn entitlement(state: &ClaimState, from: NaiveDate, through: NaiveDate) -> Pence
     let mut total = Pence::ZERO;
     let mut day = from;
     while day <= through {
-        let weekly = state.award_on(day).map_or(Pence::ZERO, |award| award.figures.weekly_hb());
+        let weekly = state
+            .award_on(day)
+            .map_or(Pence::ZERO, |award| award.figures.weekly_hb());
         let mut last = day;
         while let Some(next) = last.succ_opt() {
             let same = next <= through && state.award_on(next).map_or(Pence::ZERO, |a| a.figures.weekly_hb()) == weekly;

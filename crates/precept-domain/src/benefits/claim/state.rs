@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 
 use super::ClaimError;
 use super::event::ClaimEvent;
-use super::types::{AwardPeriod, Circumstances, ClaimDetails, Figures, Overpayment, RecoveryMethod, UcOutcome, WorkReason};
+use super::types::{
+    AwardPeriod, Circumstances, ClaimDetails, Figures, Overpayment, RecoveryMethod, UcOutcome, WorkReason,
+};
 
 /// Where a claim stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -150,7 +152,9 @@ pub(super) fn apply(mut state: ClaimState, event: ClaimEvent) -> Result<ClaimSta
             let overpayment = state.overpayment_mut(number)?;
             overpayment.recovered = overpayment.recovered + amount;
         }
-        ClaimEvent::OverpaymentInvoiced { number, .. } => state.overpayment_mut(number)?.method = RecoveryMethod::Invoice,
+        ClaimEvent::OverpaymentInvoiced { number, .. } => {
+            state.overpayment_mut(number)?.method = RecoveryMethod::Invoice
+        }
         ClaimEvent::OverpaymentWrittenOff { number, amount, .. } => {
             let overpayment = state.overpayment_mut(number)?;
             overpayment.written_off = overpayment.written_off + amount;

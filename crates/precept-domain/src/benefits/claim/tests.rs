@@ -159,7 +159,10 @@ fn a_backdated_change_overpays_exactly_the_difference_for_the_weeks_paid_and_is_
         })
         .expect("an overpayment");
     assert_eq!(overpayment.amount, gbp("496.00"));
-    assert_eq!((overpayment.from, overpayment.through), (date("2025-04-07"), date("2025-06-01")));
+    assert_eq!(
+        (overpayment.from, overpayment.through),
+        (date("2025-04-07"), date("2025-06-01"))
+    );
     assert!(overpayment.recoverable);
     assert_eq!(overpayment.method, RecoveryMethod::Deduction);
     // And each week's £38.00 has at most £11.55 + £2.50 (half the single disregard) = £14.05
@@ -261,7 +264,10 @@ fn lifecycle_refusals_name_what_is_wrong() {
     )
     .expect("referred");
     // REFERENCE §3.6: HB fraud goes to the DWP.
-    assert!(matches!(events.as_slice(), [ClaimEvent::FraudReferred { to: FraudBody::Dwp, .. }]));
+    assert!(matches!(
+        events.as_slice(),
+        [ClaimEvent::FraudReferred { to: FraudBody::Dwp, .. }]
+    ));
 }
 
 #[test]
@@ -361,7 +367,11 @@ fn uc_notifications_are_applied_by_the_councils_rules_or_sent_to_an_officer() {
     let cases: Vec<(&str, UcFacts, UcOutcome)> = vec![
         ("80.00", uc("r1", Change, "2025-05-15", "390.00"), UcOutcome::SameBand),
         ("80.00", uc("r2", Change, "2025-05-15", "520.00"), UcOutcome::Reassessed),
-        ("94.00", uc("r3", Change, "2025-05-15", "416.00"), UcOutcome::WithinTolerance),
+        (
+            "94.00",
+            uc("r3", Change, "2025-05-15", "416.00"),
+            UcOutcome::WithinTolerance,
+        ),
         (
             "80.00",
             uc("r4", Termination, "2025-05-15", "0"),
@@ -380,7 +390,11 @@ fn uc_notifications_are_applied_by_the_councils_rules_or_sent_to_an_officer() {
         assert_eq!(outcome, expected, "record {record}");
         let reassessed = events.iter().any(|e| matches!(e, ClaimEvent::Reassessed { .. }));
         assert_eq!(reassessed, expected == UcOutcome::Reassessed, "record {record}");
-        assert_eq!(after.open_work.contains_key(&record), !expected.automated(), "record {record}");
+        assert_eq!(
+            after.open_work.contains_key(&record),
+            !expected.automated(),
+            "record {record}"
+        );
     }
 }
 

@@ -11,6 +11,7 @@ use crate::money::Pence;
 
 /// Which benefit is claimed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ClaimKind {
     /// Housing Benefit (REFERENCE §3.1: pension age, or supported or temporary accommodation).
     HousingBenefit,
@@ -131,6 +132,7 @@ pub enum ChangeSource {
 
 /// How an overpayment is being recovered (REFERENCE §3.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RecoveryMethod {
     /// Deducted from ongoing HB, at the year's weekly rates.
     Deduction,
@@ -184,6 +186,7 @@ impl Overpayment {
 
 /// Who a fraud referral goes to (REFERENCE §3.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FraudBody {
     /// HB fraud: DWP's Single Fraud Investigation Service.
     Dwp,
@@ -193,6 +196,7 @@ pub enum FraudBody {
 
 /// Why a UC notification needs an officer (REFERENCE §4 "Why not everything can be automated").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum WorkReason {
     /// No claim matches the NINO: identity and liability must be established first.
     NoMatchingClaim,
@@ -247,6 +251,7 @@ impl WorkReason {
 
 /// What an automatically handled UC notification did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UcOutcome {
     /// The new income is in the same band: no new award needed (REFERENCE §3.3).
     SameBand,

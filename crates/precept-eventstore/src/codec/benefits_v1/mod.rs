@@ -527,3 +527,6 @@ impl StoredAggregate for UcImport {
         snapshot::decode(Self::KIND, bytes)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,454 @@
+//! Benefits end to end through gRPC (issue 6): a council's CTR scheme and settings, 5,000
+//! claims in a known mix, a UC notification file of 5,000 records (and some malformed lines)
+//! imported in chunks, and the outcome counts, work queue, automation rate and speed of
+//! processing checked against the test's own tally; then the same file again changes nothing.
+
+use futures::StreamExt;
+use precept_api::proto::benefits_client::BenefitsClient;
+use precept_api::proto::{
+    Circumstances, ClaimKind, DecideClaimRequest, GetClaimRequest, Household, ListWorkQueueRequest, PeriodRequest,
+    ReceiveClaimRequest, SetBenefitSettingsRequest, UcFileChunk,
+};
+use precept_domain::Pence;
+use precept_domain::benefits::nino::Nino;
+use precept_domain::benefits::uc_file::{HEADER, UcNotificationKind, UcRecord, format_record};
+use precept_testkit::{TestDatabase, TestNats, council, spawn_app};
+use tonic::Code;
+use tonic::transport::Channel;
+use uuid::Uuid;
+
+const COUNCIL: &str = "swale";
+const FILE_DATE: &str = "2025-06-02";
+
+/// What each record is meant to exercise, and so what the import must do with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mix {
+    SameBand,
+    BandChange,
+    WithinTolerance,
+    UcEnded,
+    HouseholdChanged,
+    Backdated,
+    HousingBenefit,
+    NotDecided,
+    Unmatched,
+}
+
+/// The known mix: (kind, records).
+const MIX: [(Mix, usize); 9] = [
+    (Mix::SameBand, 2_400),
+    (Mix::BandChange, 800),
+    (Mix::WithinTolerance, 400),
+    (Mix::UcEnded, 300),
+    (Mix::HouseholdChanged, 300),
+    (Mix::Backdated, 200),
+    (Mix::HousingBenefit, 100),
+    (Mix::NotDecided, 100),
+    (Mix::Unmatched, 400),
+];
+
+fn mix_of(index: usize) -> Mix {
+    let mut end = 0;
+    for (mix, count) in MIX {
+        end += count;
+        if index < end {
+            return mix;
+        }
+    }
+    panic!("record {index} is outside the mix");
+}
+
+fn records() -> usize {
+    MIX.iter().map(|(_, count)| count).sum()
+}
+
+fn nino(index: usize) -> String {
+    format!("QQ{index:06}C")
+}
+
+fn claim_id(index: usize) -> String {
+    Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("claim-{index}").as_bytes()).to_string()
+}
+
+fn pence(text: &str) -> Pence {
+    precept_domain::money::gbp(text)
+}
+
+/// The record for `index`: monthly UC earnings £390.00 are £90.00 a week (band 1 like the
+/// £80.00 assessed), £520.00 are £120.00 (band 2), £416.00 are £96.00 (band 2, but within
+/// £15 of the £94.00 assessed).
+fn record(index: usize) -> UcRecord {
+    let mix = mix_of(index);
+    let earned = match mix {
+        Mix::BandChange => "520.00",
+        Mix::WithinTolerance => "416.00",
+        Mix::UcEnded => "0",
+        _ => "390.00",
+    };
+    UcRecord {
+        line: 0,
+        record_id: format!("UC-{index:07}"),
+        kind: if mix == Mix::UcEnded {
+            UcNotificationKind::Termination
+        } else {
+            UcNotificationKind::Change
+        },
+        nino: Nino::parse(&nino(index)).expect("test NINO"),
+        effective_date: if mix == Mix::Backdated {
+            "2025-04-10"
+        } else {
+            "2025-05-15"
+        }
+        .parse()
+        .expect("date"),
+        assessment_period: ("2025-04-15".parse().expect("date"), "2025-05-14".parse().expect("date")),
+        earned_income: pence(earned),
+        unearned_income: Pence::ZERO,
+        housing_element: pence("450.00"),
+        partner: mix == Mix::HouseholdChanged,
+        children: 0,
+        lcwra: false,
+        carer: false,
+        passported: false,
+        uc_deductions: Pence::ZERO,
+    }
+}
+
+/// Malformed lines put among the good ones, each with the field it must be rejected for.
+const MALFORMED: [(&str, &str); 4] = [
+    (
+        "UC-BAD-1,change,NOTANINO,2025-05-15,2025-04-15,2025-05-14,390.00,0,0,N,0,N,N,N,0",
+        "nino",
+    ),
+    (
+        "UC-BAD-2,change,QQ999990C,2025-13-01,2025-04-15,2025-05-14,390.00,0,0,N,0,N,N,N,0",
+        "effective_date",
+    ),
+    (
+        "UC-BAD-3,change,QQ999991C,2025-05-15,2025-04-15,2025-05-14,-5,0,0,N,0,N,N,N,0",
+        "earned_income",
+    ),
+    ("too,few,fields", "line"),
+];
+
+/// The file, and the line numbers its malformed lines are on.
+fn file() -> (Vec<u8>, Vec<(u32, &'static str)>) {
+    let mut text = String::from(HEADER);
+    text.push('\n');
+    let mut line = 1u32;
+    let mut bad = Vec::new();
+    for index in 0..records() {
+        if index % 1_000 == 500 && index / 1_000 < MALFORMED.len() {
+            let (content, field) = MALFORMED[index / 1_000];
+            text.push_str(content);
+            text.push('\n');
+            line += 1;
+            bad.push((line, field));
+        }
+        text.push_str(&format_record(&record(index)));
+        text.push('\n');
+        line += 1;
+    }
+    (text.into_bytes(), bad)
+}
+
+fn household() -> Household {
+    Household::default()
+}
+
+fn ctr_circumstances(weekly_earnings: &str) -> Circumstances {
+    Circumstances {
+        household: Some(household()),
+        weekly_earnings_pence: pence(weekly_earnings).get(),
+        ..Circumstances::default()
+    }
+}
+
+fn hb_circumstances() -> Circumstances {
+    Circumstances {
+        household: Some(Household {
+            pension_age: true,
+            ..household()
+        }),
+        passported: true,
+        contractual_rent_pence: 10_000,
+        ..Circumstances::default()
+    }
+}
+
+async fn set_up(client: &mut BenefitsClient<Channel>) {
+    client
+        .set_benefit_settings(SetBenefitSettingsRequest {
+            request_id: "settings-2025".into(),
+            council: COUNCIL.into(),
+            year: "2025/26".into(),
+            effective_from: "2025-04-01".into(),
+            national_figures: "2025/26".into(),
+            working_age: None,
+            recovery_standard_pence: 1_155,
+            recovery_fraud_pence: 1_925,
+            uc_tolerance_weekly_pence: 1_500,
+            uc_reassess_band_changes: true,
+            uc_max_backdate_days: 31,
+            backdating_pension_age_months: 3,
+            backdating_working_age_months: 1,
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("settings");
+}
+
+/// Receives and (except the undecided ones) decides the claim for record `index`.
+async fn claim(client: BenefitsClient<Channel>, index: usize) -> u64 {
+    let mut client = client;
+    let mix = mix_of(index);
+    if mix == Mix::Unmatched {
+        return 0;
+    }
+    let hb = mix == Mix::HousingBenefit;
+    let receipt = client
+        .receive_claim(ReceiveClaimRequest {
+            request_id: format!("receive-{index}"),
+            council: COUNCIL.into(),
+            claim_id: claim_id(index),
+            kind: if hb {
+                ClaimKind::HousingBenefit
+            } else {
+                ClaimKind::CouncilTaxReduction
+            } as i32,
+            claimant_id: Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("party-{index}").as_bytes()).to_string(),
+            nino: nino(index),
+            received: "2025-04-07".into(),
+            claimed_from: "2025-04-07".into(),
+            pension_age: hb,
+            account_id: if hb {
+                String::new()
+            } else {
+                Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("account-{index}").as_bytes()).to_string()
+            },
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("received")
+        .into_inner();
+    if mix == Mix::NotDecided {
+        return receipt.sequence;
+    }
+    let circumstances = match mix {
+        Mix::HousingBenefit => hb_circumstances(),
+        Mix::WithinTolerance => ctr_circumstances("94.00"),
+        _ => ctr_circumstances("80.00"),
+    };
+    let decision = client
+        .decide_claim(DecideClaimRequest {
+            request_id: format!("decide-{index}"),
+            council: COUNCIL.into(),
+            claim_id: claim_id(index),
+            on: "2025-04-10".into(),
+            circumstances: Some(circumstances),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("decided")
+        .into_inner();
+    assert_eq!(decision.outcome, "awarded", "claim {index}");
+    decision.receipt.expect("receipt").sequence
+}
+
+async fn import(
+    client: &mut BenefitsClient<Channel>,
+    bytes: &[u8],
+    request_id: &str,
+    min_sequence: u64,
+) -> precept_api::proto::UcImportReport {
+    // Sent in 64 KiB chunks, the header fields on the first.
+    let chunks: Vec<UcFileChunk> = bytes
+        .chunks(64 * 1024)
+        .enumerate()
+        .map(|(n, data)| UcFileChunk {
+            request_id: if n == 0 { request_id.into() } else { String::new() },
+            council: if n == 0 { COUNCIL.into() } else { String::new() },
+            file_date: if n == 0 { FILE_DATE.into() } else { String::new() },
+            min_sequence: if n == 0 { min_sequence } else { 0 },
+            correlation_id: String::new(),
+            data: data.to_vec(),
+        })
+        .collect();
+    client
+        .import_uc_file(futures::stream::iter(chunks))
+        .await
+        .expect("imported")
+        .into_inner()
+}
+
+async fn stream_last_sequence(nats: &TestNats) -> u64 {
+    let client = async_nats::connect(nats.url()).await.expect("connect");
+    let mut stream = async_nats::jetstream::new(client)
+        .get_stream("PRECEPT_SWALE")
+        .await
+        .expect("stream");
+    stream.info().await.expect("info").state.last_sequence
+}
+
+fn expected(mix: Mix) -> u32 {
+    u32::try_from(MIX.iter().find(|(m, _)| *m == mix).expect("in the mix").1).expect("small")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn uc_file_import_on_sqlite() {
+    uc_file_import(TestDatabase::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn uc_file_import_on_postgres() {
+    uc_file_import(TestDatabase::postgres().await).await;
+}
+
+async fn uc_file_import(database: TestDatabase) {
+    precept_testkit::init_test_log();
+    let nats = TestNats::start().await;
+    let app = spawn_app(&nats.url(), database.url(), &[council(COUNCIL)]).await;
+    let mut client = app.benefits().await;
+    set_up(&mut client).await;
+    let last = futures::stream::iter(0..records())
+        .map(|index| claim(client.clone(), index))
+        .buffer_unordered(16)
+        .fold(0, |last, sequence| async move { last.max(sequence) })
+        .await;
+
+    let (bytes, malformed) = file();
+    let report = import(&mut client, &bytes, "uc-2025-06-02", last).await;
+    assert!(!report.already_imported);
+    assert_eq!(report.lines as usize, records() + MALFORMED.len());
+    assert_eq!(report.same_band, expected(Mix::SameBand));
+    assert_eq!(report.reassessed, expected(Mix::BandChange));
+    assert_eq!(report.within_tolerance, expected(Mix::WithinTolerance));
+    let work = |reason: &str| {
+        report
+            .work_items
+            .iter()
+            .find(|w| w.reason == reason)
+            .map_or(0, |w| w.records)
+    };
+    assert_eq!(work("uc_ended"), expected(Mix::UcEnded));
+    assert_eq!(work("household_changed"), expected(Mix::HouseholdChanged));
+    assert_eq!(work("backdated"), expected(Mix::Backdated));
+    assert_eq!(work("housing_benefit_claim"), expected(Mix::HousingBenefit));
+    assert_eq!(work("claim_not_live"), expected(Mix::NotDecided));
+    assert_eq!(report.unmatched, expected(Mix::Unmatched));
+    let automated = expected(Mix::SameBand) + expected(Mix::BandChange) + expected(Mix::WithinTolerance);
+    let officer = u32::try_from(records()).expect("small") - automated;
+    assert_eq!((report.automated, report.needing_officer), (automated, officer));
+    assert_eq!(report.automation_bp, automated * 10_000 / (automated + officer));
+    let rejected: Vec<(u32, String)> = report.rejected.iter().map(|r| (r.line, r.field.clone())).collect();
+    let wanted: Vec<(u32, String)> = malformed.iter().map(|(l, f)| (*l, (*f).to_owned())).collect();
+    assert_eq!(rejected, wanted);
+
+    // The work queue holds every record needing an officer, oldest first, page by page.
+    let mut queue = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = client
+            .list_work_queue(ListWorkQueueRequest {
+                council: COUNCIL.into(),
+                page_size: 500,
+                page_token: token.clone(),
+                min_sequence: report.last_sequence,
+            })
+            .await
+            .expect("queue")
+            .into_inner();
+        queue.extend(page.items);
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    assert_eq!(queue.len(), officer as usize);
+    assert!(
+        queue
+            .windows(2)
+            .all(|w| (&w[0].raised, &w[0].source, &w[0].item) < (&w[1].raised, &w[1].source, &w[1].item))
+    );
+
+    // A re-awarded claim now has a band 2 (60%) award from the notification's date.
+    let changed = (0..records()).find(|i| mix_of(*i) == Mix::BandChange).expect("one");
+    let view = client
+        .get_claim(GetClaimRequest {
+            council: COUNCIL.into(),
+            claim_id: claim_id(changed),
+            min_sequence: report.last_sequence,
+        })
+        .await
+        .expect("claim")
+        .into_inner();
+    let latest = view.awards.last().expect("award");
+    assert_eq!(latest.from, "2025-05-15");
+    assert_eq!(
+        latest.figures.as_ref().map(|f| (f.band, f.percent_bp)),
+        Some((2, 6_000))
+    );
+
+    // The automation rate and speed of processing views agree.
+    let period = PeriodRequest {
+        council: COUNCIL.into(),
+        from: "2025-04-01".into(),
+        to: "2026-03-31".into(),
+        min_sequence: report.last_sequence,
+    };
+    let rate = client
+        .get_automation_rate(period.clone())
+        .await
+        .expect("rate")
+        .into_inner();
+    assert_eq!(
+        (rate.automated, rate.needing_officer),
+        (u64::from(automated), u64::from(officer))
+    );
+    let speed = client
+        .get_speed_of_processing(period)
+        .await
+        .expect("speed")
+        .into_inner();
+    let new_ctr = speed
+        .measures
+        .iter()
+        .find(|m| m.measure == "new_claim" && m.kind == ClaimKind::CouncilTaxReduction as i32)
+        .expect("new CTR claims");
+    // Every CTR claim decided was received 7 April and decided 10 April: 3 days.
+    let decided_ctr = records() as u64
+        - u64::from(expected(Mix::Unmatched) + expected(Mix::NotDecided) + expected(Mix::HousingBenefit));
+    assert_eq!((new_ctr.decisions, new_ctr.average_days_tenths), (decided_ctr, 30));
+    let changes = speed.measures.iter().find(|m| m.measure == "change").expect("changes");
+    assert_eq!(
+        (changes.decisions, changes.automated),
+        (
+            u64::from(expected(Mix::BandChange)),
+            u64::from(expected(Mix::BandChange))
+        )
+    );
+
+    // The same file again changes nothing.
+    let stream_before = stream_last_sequence(&nats).await;
+    let again = import(&mut client, &bytes, "uc-2025-06-02-again", 0).await;
+    assert!(again.already_imported);
+    assert_eq!(
+        (again.automated, again.needing_officer, again.digest),
+        (automated, officer, report.digest)
+    );
+    assert_eq!(stream_last_sequence(&nats).await, stream_before);
+
+    // A file without a valid header is refused whole, naming the field.
+    let refused = client
+        .import_uc_file(futures::stream::iter([UcFileChunk {
+            request_id: "uc-bad".into(),
+            council: COUNCIL.into(),
+            file_date: FILE_DATE.into(),
+            data: b"not,a,header\n".to_vec(),
+            ..UcFileChunk::default()
+        }]))
+        .await
+        .expect_err("refused");
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    app.stop().await;
+}
