@@ -14,6 +14,7 @@ mod annual_billing;
 mod eventstore;
 mod harness;
 mod recovery_run;
+mod uc_import;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +33,9 @@ enum Bench {
     AnnualBilling(annual_billing::Args),
     /// The daily recovery run over N accounts: accounts examined per second.
     RecoveryRun(recovery_run::Args),
+    /// A UC notification file of N records imported against N claims: records/s and the
+    /// automation rate.
+    UcImport(uc_import::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -41,5 +45,6 @@ fn main() -> anyhow::Result<()> {
         Bench::Eventstore(args) => runtime.block_on(eventstore::run(args)),
         Bench::AnnualBilling(args) => runtime.block_on(annual_billing::run(args)),
         Bench::RecoveryRun(args) => runtime.block_on(recovery_run::run(args)),
+        Bench::UcImport(args) => runtime.block_on(uc_import::run(args)),
     }
 }

@@ -6,10 +6,16 @@
 //! record, so an interrupted import re-run repeats nothing; then the file's outcome is stored
 //! under the file's SHA-256, and importing the same bytes again only reports it.
 
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use futures::{StreamExt, TryStreamExt};
 use precept_domain::CouncilCode;
-use precept_domain::benefits::claim::{ClaimCommand, UcFacts};
+use precept_domain::benefits::claim::{ClaimCommand, UcFacts, UcOutcome};
+use precept_domain::benefits::settings::BenefitSettings;
 use precept_domain::benefits::uc_file::{FileError, UcRecord, parse_uc_file};
 use precept_domain::benefits::uc_import::{FileDigest, ImportCommand, ImportSummary, RejectedLine, UnmatchedRecord};
+use precept_domain::ids::ClaimId;
 use sha2::{Digest, Sha256};
 
 use super::reads::{ClaimDirectory, choose_claim};
@@ -61,11 +67,55 @@ fn facts(record: &UcRecord) -> UcFacts {
     }
 }
 
+/// Records applied at once.
+const CONCURRENCY: usize = 64;
+
+/// One record's result: its outcome (`None` if another file already carried it) and commit.
+struct Applied {
+    outcome: Option<UcOutcome>,
+    sequence: u64,
+}
+
 fn line_number(line: usize) -> u32 {
     u32::try_from(line).unwrap_or(u32::MAX)
 }
 
 impl<S: BenefitStores> BenefitsService<S> {
+    async fn apply_record(
+        &self,
+        council: &CouncilCode,
+        claim: ClaimId,
+        facts: UcFacts,
+        (digest, file_date): (&FileDigest, NaiveDate),
+        settings: &Arc<BenefitSettings>,
+        meta: &RequestMeta,
+    ) -> Result<Applied, BenefitsError> {
+        let step = derived_meta(meta, "uc", &format!("{digest}:{}", facts.record_id));
+        let record_id = facts.record_id.clone();
+        let command = ClaimCommand::ApplyUc {
+            file_date,
+            facts,
+            settings: Arc::clone(settings),
+        };
+        let outcome = self.claims.execute(council, &claim, command, &step).await?;
+        if !outcome.replayed && outcome.commit.event_count == 0 {
+            // Handled before, by another file carrying the same record: not this file's.
+            return Ok(Applied {
+                outcome: None,
+                sequence: outcome.commit.sequence,
+            });
+        }
+        let handled = self
+            .claims
+            .inspect(council, &claim, |s| s.uc_handled.get(&record_id).copied())
+            .await?
+            .expect("a record just applied is recorded on its claim");
+        Ok(Applied {
+            outcome: Some(handled),
+            sequence: outcome.commit.sequence,
+        })
+    }
+
     /// Imports a UC notification file.
     ///
     /// # Errors
@@ -89,7 +139,7 @@ impl<S: BenefitStores> BenefitsService<S> {
             });
         }
         let parsed = parse_uc_file(request.bytes).map_err(|error: FileError| BenefitsError::File(error.to_string()))?;
-        let settings = Box::new(self.settings_on(council, request.file_date).await?);
+        let settings = Arc::new(self.settings_on(council, request.file_date).await?);
         let hashes: Vec<_> = parsed.records.iter().map(|r| self.key.hash(&r.nino)).collect();
         let mut unique = hashes.clone();
         unique.sort();
@@ -109,34 +159,32 @@ impl<S: BenefitStores> BenefitsService<S> {
                 .collect(),
             ..ImportSummary::default()
         };
-        let mut last_sequence = 0;
+        let mut matched = Vec::new();
         for (record, hash) in parsed.records.iter().zip(&hashes) {
-            let Some(claim) = claims.get(hash).and_then(|found| choose_claim(found)) else {
-                summary.unmatched.push(UnmatchedRecord {
+            match claims.get(hash).and_then(|found| choose_claim(found)) {
+                Some(claim) => matched.push((facts(record), claim.claim)),
+                None => summary.unmatched.push(UnmatchedRecord {
                     record_id: record.record_id.clone(),
                     line: line_number(record.line),
-                });
-                continue;
-            };
-            let step = derived_meta(meta, "uc", &format!("{digest}:{}", record.record_id));
-            let command = ClaimCommand::ApplyUc {
-                file_date: request.file_date,
-                facts: facts(record),
-                settings: settings.clone(),
-            };
-            let outcome = self.claims.execute(council, &claim.claim, command, &step).await?;
-            last_sequence = last_sequence.max(outcome.commit.sequence);
-            if !outcome.replayed && outcome.commit.event_count == 0 {
-                // Handled before, by another file carrying the same record: not this file's.
-                summary.already_handled += 1;
-                continue;
+                }),
             }
-            let handled = self
-                .claims
-                .inspect(council, &claim.claim, |s| s.uc_handled.get(&record.record_id).copied())
-                .await?
-                .expect("a record just applied is recorded on its claim");
-            summary.count(handled);
+        }
+        // Records go to different claims, so they are applied concurrently; records for the
+        // same claim queue on its cache entry, in no particular order (each is dated).
+        let applied: Vec<Applied> = futures::stream::iter(matched)
+            .map(|(facts, claim)| {
+                self.apply_record(council, claim, facts, (&digest, request.file_date), &settings, meta)
+            })
+            .buffer_unordered(CONCURRENCY)
+            .try_collect()
+            .await?;
+        let mut last_sequence = 0;
+        for applied in applied {
+            last_sequence = last_sequence.max(applied.sequence);
+            match applied.outcome {
+                Some(outcome) => summary.count(outcome),
+                None => summary.already_handled += 1,
+            }
         }
         let done = derived_meta(meta, "uc-file", digest.as_str());
         let outcome = self

@@ -228,7 +228,7 @@ impl<S: BenefitStores> BenefitsService<S> {
             Assessed::ReportChange { effective, .. } => *effective,
             Assessed::PayHbWeek { from } => *from,
         };
-        let settings = Box::new(self.settings_on(council, date).await?);
+        let settings = Arc::new(self.settings_on(council, date).await?);
         let command = match command {
             Assessed::Decide { on, circumstances } => ClaimCommand::Decide {
                 on,

@@ -32,7 +32,7 @@ pub enum ClaimCommand {
         /// The circumstances found.
         circumstances: Circumstances,
         /// The year's settings.
-        settings: Box<BenefitSettings>,
+        settings: std::sync::Arc<BenefitSettings>,
     },
     /// Refuse without an assessment (e.g. not eligible to claim HB, REFERENCE §3.1).
     Refuse {
@@ -56,7 +56,7 @@ pub enum ClaimCommand {
         /// Whether the claimant could reasonably have realised they were overpaid.
         could_have_realised: bool,
         /// The year's settings.
-        settings: Box<BenefitSettings>,
+        settings: std::sync::Arc<BenefitSettings>,
     },
     /// Suspend payment.
     Suspend {
@@ -88,7 +88,7 @@ pub enum ClaimCommand {
         /// The week's first day (the day after the last paid, or the award's start).
         from: NaiveDate,
         /// The year's settings (recovery rates).
-        settings: Box<BenefitSettings>,
+        settings: std::sync::Arc<BenefitSettings>,
     },
     /// Recover an overpayment by invoice instead of deduction.
     InvoiceOverpayment {
@@ -129,7 +129,7 @@ pub enum ClaimCommand {
         /// The notification.
         facts: UcFacts,
         /// The year's settings.
-        settings: Box<BenefitSettings>,
+        settings: std::sync::Arc<BenefitSettings>,
     },
     /// An officer dealt with a work item.
     CloseWorkItem {

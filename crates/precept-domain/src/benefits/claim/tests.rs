@@ -18,8 +18,8 @@ use crate::fixtures::date;
 use crate::ids::{AccountId, PartyId};
 use crate::money::{Pence, gbp};
 
-fn settings() -> Box<BenefitSettings> {
-    Box::new(BenefitSettings {
+fn settings() -> std::sync::Arc<BenefitSettings> {
+    std::sync::Arc::new(BenefitSettings {
         hb: HbParameters::england_2025_26(),
         ctr: CtrScheme {
             working_age: BandedScheme::swale_2023(),
@@ -428,7 +428,7 @@ fn a_band_change_reawards_from_the_effective_date_and_a_repeat_changes_nothing()
 #[test]
 fn councils_that_reaward_by_hand_get_band_changes_as_work_items() {
     let mut manual = settings();
-    manual.uc.reassess_band_changes = false;
+    std::sync::Arc::make_mut(&mut manual).uc.reassess_band_changes = false;
     let state = ctr_claim("80.00");
     let (events, _) = when(
         &state,
