@@ -452,3 +452,156 @@ async fn uc_file_import(database: TestDatabase) {
     assert_eq!(refused.code(), Code::InvalidArgument);
     app.stop().await;
 }
+
+/// Half up, as the charge rounds: `value / divisor` to the nearest whole.
+fn round_half_up(value: i128, divisor: i128) -> i64 {
+    i64::try_from((2 * value + divisor) / (2 * divisor)).expect("fits")
+}
+
+/// The account's next commit, as the CTR link writes it (waits on the subject, no polling).
+async fn next_account_commit(subscriber: &mut async_nats::Subscriber) -> Vec<String> {
+    let message = tokio::time::timeout(std::time::Duration::from_secs(30), subscriber.next())
+        .await
+        .expect("the CTR link updated the account within 30 s")
+        .expect("subscription open");
+    let envelope: serde_json::Value = serde_json::from_slice(&message.payload).expect("a commit envelope");
+    envelope["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|event| event["type"].as_str().expect("type").to_owned())
+        .collect()
+}
+
+async fn reduction_on_bill(app: &precept_testkit::TestApp, nats: &TestNats, account_id: &str) -> (i64, i64) {
+    let commits = crate::helpers::commits(&async_nats::connect(nats.url()).await.expect("nats"), COUNCIL).await;
+    let last = commits.last().map_or(0, |(sequence, _)| *sequence);
+    let summary = app
+        .billing()
+        .await
+        .get_account_summary(precept_api::proto::GetAccountSummaryRequest {
+            council: COUNCIL.into(),
+            account_id: account_id.into(),
+            as_of: "2025-06-01".into(),
+            min_sequence: last,
+        })
+        .await
+        .expect("summary")
+        .into_inner();
+    let year = summary.years.iter().find(|y| y.year == "2025/26").expect("billed year");
+    let charge = year.charge.as_ref().expect("charge");
+    (charge.reduction_pence, charge.net_pence)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_ctr_award_reduces_the_council_tax_bill_and_its_end_restores_it() {
+    precept_testkit::init_test_log();
+    let nats = TestNats::start().await;
+    let database = TestDatabase::sqlite();
+    let app = spawn_app(&nats.url(), database.url(), &[council(COUNCIL)]).await;
+    app.setup()
+        .await
+        .set_year_settings(precept_api::proto::SetYearSettingsRequest {
+            request_id: "ct-2025".into(),
+            council: COUNCIL.into(),
+            year: "2025/26".into(),
+            effective_from: "2025-04-01".into(),
+            settings: Some(crate::billing::settings()),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("council tax settings");
+    crate::helpers::register_test_property(&app, COUNCIL).await;
+    let account_id = app
+        .council_tax()
+        .await
+        .open_account(crate::helpers::open_request("open-ctr", COUNCIL, 1))
+        .await
+        .expect("open")
+        .into_inner()
+        .account_id;
+    app.billing()
+        .await
+        .issue_bill(precept_api::proto::IssueBillRequest {
+            request_id: "bill-ctr".into(),
+            council: COUNCIL.into(),
+            account_id: account_id.clone(),
+            year: "2025/26".into(),
+            issue_date: "2025-03-10".into(),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("billed");
+    // Band D at Tonbridge's preceptors without the parish: £222.32 + £1,691.19 + £270.15 +
+    // £94.86 = £2,278.52 for the year.
+    let band_d: i128 = 22_232 + 169_119 + 27_015 + 9_486;
+    let mut client = app.benefits().await;
+    set_up(&mut client).await;
+    let nats_client = async_nats::connect(nats.url()).await.expect("nats");
+    let mut subscriber = nats_client
+        .subscribe(format!("precept.{COUNCIL}.ct-account.{account_id}"))
+        .await
+        .expect("subscribe");
+    let claim = claim_id(1_000_000);
+    client
+        .receive_claim(ReceiveClaimRequest {
+            request_id: "receive-ctr".into(),
+            council: COUNCIL.into(),
+            claim_id: claim.clone(),
+            kind: ClaimKind::CouncilTaxReduction as i32,
+            claimant_id: Uuid::new_v4().to_string(),
+            nino: nino(999_999),
+            received: "2025-04-07".into(),
+            claimed_from: "2025-04-01".into(),
+            pension_age: false,
+            account_id: account_id.clone(),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("received");
+    client
+        .decide_claim(DecideClaimRequest {
+            request_id: "decide-ctr".into(),
+            council: COUNCIL.into(),
+            claim_id: claim.clone(),
+            on: "2025-04-10".into(),
+            circumstances: Some(ctr_circumstances("80.00")),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("decided");
+    // The link sets the claim's award on the account and the account issues a revised bill.
+    let events = next_account_commit(&mut subscriber).await;
+    assert!(events.contains(&"ReductionSet".to_owned()), "{events:?}");
+    assert!(events.contains(&"BillIssued".to_owned()), "{events:?}");
+    // Swale band 1: 80% of the year's £2,278.52 = £1,822.816 -> £1,822.82; £455.70 to pay.
+    let reduced = round_half_up(band_d * 8_000, 10_000);
+    assert_eq!(
+        reduction_on_bill(&app, &nats, &account_id).await,
+        (reduced, 227_852 - reduced)
+    );
+
+    // The claim ends from 1 October: 183 days reduced (1 April to 30 September).
+    client
+        .end_claim(precept_api::proto::EndClaimRequest {
+            request_id: "end-ctr".into(),
+            council: COUNCIL.into(),
+            claim_id: claim,
+            on: "2025-10-02".into(),
+            from: "2025-10-01".into(),
+            reason: "moved_away".into(),
+            overpayment_class: String::new(),
+            could_have_realised: false,
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("ended");
+    let events = next_account_commit(&mut subscriber).await;
+    assert!(events.contains(&"ReductionSet".to_owned()), "{events:?}");
+    let reduced = round_half_up(band_d * 183 * 8_000, 365 * 10_000);
+    assert_eq!(
+        reduction_on_bill(&app, &nats, &account_id).await,
+        (reduced, 227_852 - reduced)
+    );
+    app.stop().await;
+}

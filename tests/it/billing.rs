@@ -113,7 +113,7 @@ impl Plan {
     }
 }
 
-fn settings() -> YearSettings {
+pub(crate) fn settings() -> YearSettings {
     let preceptor = |code: &str, kind: PreceptorKind, pence: i64, area: &str| Preceptor {
         code: code.into(),
         kind: kind as i32,

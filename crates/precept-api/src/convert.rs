@@ -196,6 +196,7 @@ pub(crate) fn charge_to(charge: &YearCharge) -> proto::YearCharge {
         exemption_pence: charge.exemption.get(),
         discount_pence: charge.discount.get(),
         premium_pence: charge.premium.get(),
+        reduction_pence: charge.reduction.get(),
         net_pence: charge.net.get(),
         preceptors: charge
             .preceptors
@@ -229,6 +230,9 @@ pub(crate) fn charge_to(charge: &YearCharge) -> proto::YearCharge {
                 }
                 .into(),
                 premium_bp: segment.premium.map_or(0, |p| p.1),
+                ctr_claim_id: segment.reduction.map(|r| r.claim.to_string()).unwrap_or_default(),
+                ctr_percent_bp: segment.reduction.map_or(0, |r| r.percent_bp),
+                ctr_weekly_less_pence: segment.reduction.map_or(0, |r| r.weekly_less.get()),
             })
             .collect(),
     }

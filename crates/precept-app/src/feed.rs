@@ -118,6 +118,14 @@ pub trait FeedSource: Send + Sync + 'static {
         after_sequence: u64,
     ) -> impl Future<Output = Result<Self::Feed, FeedError>> + Send;
 
+    /// Opens the durable feed named `name` on `council`'s stream where it last acknowledged,
+    /// or from the start if it is new: for process managers, whose position lives in the feed
+    /// itself because their effects are commands, idempotent by request id, not rows.
+    ///
+    /// # Errors
+    /// [`FeedError`].
+    fn resume(&self, council: &CouncilCode, name: &str) -> impl Future<Output = Result<Self::Feed, FeedError>> + Send;
+
     /// The council stream's last sequence now: lets callers wait for a projector to catch up.
     ///
     /// # Errors

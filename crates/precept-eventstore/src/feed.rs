@@ -50,6 +50,33 @@ fn unavailable(error: impl std::fmt::Display) -> FeedError {
 impl FeedSource for JetStreamFeedSource {
     type Feed = JetStreamFeed;
 
+    async fn resume(&self, council: &CouncilCode, name: &str) -> Result<JetStreamFeed, FeedError> {
+        let stream = self.store.stream(council.as_str()).await.map_err(unavailable)?;
+        let durable = format!("process-{name}");
+        if stream.consumer_info(&durable).await.is_err() {
+            let config = consumer::pull::Config {
+                durable_name: Some(durable.clone()),
+                description: Some(format!("process manager {name}")),
+                deliver_policy: consumer::DeliverPolicy::All,
+                ack_policy: consumer::AckPolicy::All,
+                ack_wait: Duration::from_secs(60),
+                max_ack_pending: FEED_ACK_PENDING_MAX,
+                ..Default::default()
+            };
+            stream.create_consumer(config).await.map_err(unavailable)?;
+        }
+        let consumer: consumer::PullConsumer = stream.get_consumer(&durable).await.map_err(unavailable)?;
+        let messages = consumer
+            .stream()
+            .max_messages_per_batch(1_000)
+            .heartbeat(Duration::from_secs(5))
+            .expires(Duration::from_secs(30))
+            .messages()
+            .await
+            .map_err(unavailable)?;
+        Ok(JetStreamFeed { messages, last: None })
+    }
+
     async fn open(
         &self,
         council: &CouncilCode,

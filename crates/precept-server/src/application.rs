@@ -20,7 +20,7 @@ use precept_api::proto::council_tax_setup_server::CouncilTaxSetupServer;
 use precept_api::proto::partnership_server::PartnershipServer;
 use precept_api::recovery::CouncilTaxRecoveryApi;
 use precept_api::setup::CouncilTaxSetupApi;
-use precept_app::benefits::{BenefitsService, NinoKey};
+use precept_app::benefits::{BenefitsService, CtrLink, NinoKey};
 use precept_app::nndr::NndrService;
 use precept_app::partnership::PartnershipService;
 use precept_app::{CouncilTaxService, HandlerConfig, SystemClock};
@@ -46,7 +46,23 @@ pub struct Application {
     store: JetStreamEventStore,
     read_store: ReadStore,
     projector: Option<Projector>,
+    links: Option<ProcessManagers>,
     services: Services,
+}
+
+/// The process managers' tasks (one CTR link per council) and their stop signal.
+struct ProcessManagers {
+    stop: tokio::sync::watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl ProcessManagers {
+    async fn shutdown(self) {
+        self.stop.send_replace(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
 }
 
 type Store = JetStreamEventStore;
@@ -110,6 +126,7 @@ impl Application {
             .await
             .with_context(|| "opening the read-model database (PRECEPT_DATABASE_URL)".to_owned())?;
         let feeds = Arc::new(JetStreamFeedSource::new(store.clone()));
+        let link_feeds = Arc::clone(&feeds);
         let projector = if settings.run_projectors {
             Some(
                 Projector::start(
@@ -172,6 +189,19 @@ impl Application {
             nino_key,
         ));
         let app = Arc::new(CouncilTaxService::new(Arc::new(store.clone()), handler_config));
+        // The CTR link issues commands, so like the projectors it runs in one instance only.
+        let links = settings.run_projectors.then(|| {
+            let link = Arc::new(CtrLink::new(Arc::clone(&benefits), Arc::clone(&app)));
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let tasks = settings
+                .councils
+                .iter()
+                .map(|council| {
+                    tokio::spawn(Arc::clone(&link).run(Arc::clone(&link_feeds), council.clone(), stopped.clone()))
+                })
+                .collect();
+            ProcessManagers { stop, tasks }
+        });
         let councils: Arc<HashSet<_>> = Arc::new(settings.councils.iter().cloned().collect());
         let services = Services {
             accounts: CouncilTaxAccountsApi::new(Arc::clone(&app), Arc::new(queries), Arc::clone(&councils)),
@@ -197,6 +227,7 @@ impl Application {
             store,
             read_store,
             projector,
+            links,
             services,
         })
     }
@@ -272,6 +303,9 @@ impl Application {
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");
+        if let Some(links) = self.links {
+            links.shutdown().await;
+        }
         if let Some(projector) = self.projector {
             projector.shutdown().await;
         }

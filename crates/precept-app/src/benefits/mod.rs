@@ -5,6 +5,7 @@
 //! Not here: the rules (precept-domain's `benefits`), the read models (behind
 //! [`ClaimDirectory`]), or the Council Tax side of a CTR award.
 
+mod ctr_link;
 mod import;
 mod nino_key;
 mod reads;
@@ -22,6 +23,7 @@ use precept_domain::council_year::CouncilYearId;
 use precept_domain::ids::{AccountId, ClaimId, PartyId};
 use precept_domain::{CouncilCode, FinancialYear};
 
+pub use ctr_link::{CTR_LINK, CtrLink, reduction_periods};
 pub use import::{ImportReport, ImportRequest};
 pub use nino_key::{NinoKey, WeakKey};
 pub use reads::{

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::command::{ChangeCircumstances, ChangeInstalmentPlan, CircumstanceChange, IssueBill};
 use super::error::AccountError;
 use super::event::{
-    AccountEvent, AllocationReleased, BillIssued, LiabilityEnded, NoticeKind, PeriodEnded, PeriodStarted,
+    AccountEvent, AllocationReleased, BillIssued, LiabilityEnded, NoticeKind, PeriodEnded, PeriodStarted, ReductionSet,
 };
 use super::state::{AccountState, OpenAccountState};
 use crate::calendar::FinancialYear;
@@ -164,6 +164,7 @@ fn nil(previous: &YearCharge) -> YearCharge {
         exemption: Pence::ZERO,
         discount: Pence::ZERO,
         premium: Pence::ZERO,
+        reduction: Pence::ZERO,
         net: Pence::ZERO,
         preceptors: previous
             .preceptors
@@ -248,7 +249,47 @@ fn circumstance_events(
         CircumstanceChange::EndPremium { last_day } => {
             AccountEvent::PremiumEnded(open_period(&account.premiums, last_day, "premium")?)
         }
+        CircumstanceChange::SetReduction { claim, periods } => {
+            check_reductions(account, claim, &periods)?;
+            let current: Vec<_> = account
+                .reductions
+                .iter()
+                .filter(|period| period.value.claim == claim)
+                .cloned()
+                .collect();
+            if current == periods {
+                return Ok(Vec::new());
+            }
+            AccountEvent::ReductionSet(ReductionSet { claim, periods })
+        }
         CircumstanceChange::Recalculate => return Ok(Vec::new()),
     };
     Ok(vec![event])
+}
+
+/// A claim's periods must each name it, be in order without overlapping, lie inside the
+/// liability, and not overlap another claim's (one CTR award at a time on an account).
+fn check_reductions(
+    account: &OpenAccountState,
+    claim: crate::ids::ClaimId,
+    periods: &[Period<crate::charge::Reduction>],
+) -> Result<(), AccountError> {
+    for (index, period) in periods.iter().enumerate() {
+        if period.value.claim != claim || period.value.percent_bp > 10_000 || period.value.weekly_less.get() < 0 {
+            return Err(AccountError::BadDate(
+                "a reduction must name its claim and a percentage up to 100%",
+            ));
+        }
+        if period.from < account.liability_start || period.to.is_some_and(|to| to < period.from) {
+            return Err(AccountError::BadDate("a reduction must lie within the liability"));
+        }
+        if periods[..index].iter().any(|earlier| earlier.overlaps(period)) {
+            return Err(AccountError::Overlap("reduction"));
+        }
+        let others = account.reductions.iter().filter(|other| other.value.claim != claim);
+        if others.clone().any(|other| other.overlaps(period)) {
+            return Err(AccountError::Overlap("reduction"));
+        }
+    }
+    Ok(())
 }

@@ -158,6 +158,13 @@ pub enum CircumstanceChange {
         /// Its last day.
         last_day: NaiveDate,
     },
+    /// A CTR claim's award periods, replacing the claim's earlier ones (REFERENCE §3.3).
+    SetReduction {
+        /// The claim.
+        claim: crate::ids::ClaimId,
+        /// Its periods (each naming the claim); empty to withdraw.
+        periods: Vec<crate::charge::Period<crate::charge::Reduction>>,
+    },
     /// Nothing about the account changed, but its context did (a band change, amended
     /// settings): recompute every billed year.
     Recalculate,

@@ -13,6 +13,15 @@ use crate::instalments::{Instalment, InstalmentPlan};
 use crate::money::Pence;
 use crate::recovery::{Hold, HoldReason, RecoveryEvent};
 
+/// A CTR claim's award periods, as its latest decision left them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReductionSet {
+    /// The claim (the claim's own events name this account).
+    pub claim: crate::ids::ClaimId,
+    /// Its periods; empty when the claim no longer reduces anything.
+    pub periods: Vec<crate::charge::Period<crate::charge::Reduction>>,
+}
+
 /// Something that happened to a Council Tax account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccountEvent {
@@ -40,6 +49,9 @@ pub enum AccountEvent {
     PremiumStarted(PeriodStarted<PremiumBasis>),
     /// The current premium's last day was set.
     PremiumEnded(PeriodEnded),
+    /// A CTR claim's award periods on the account were set, replacing that claim's earlier
+    /// ones (REFERENCE §3.3).
+    ReductionSet(ReductionSet),
     /// A demand notice (first or revised) was issued for a year.
     BillIssued(BillIssued),
     /// A year's charge fell below what had been paid to it; the excess became credit.

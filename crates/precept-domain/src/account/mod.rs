@@ -29,7 +29,7 @@ pub use error::AccountError;
 pub use event::{
     AccountEvent, AccountOpened, Allocation, AllocationReleased, BillIssued, CreditCarriedForward, CreditRefunded,
     Debt, HoldLifted, LiabilityEnded, LiablePartyAdded, NoticeKind, PaymentAllocated, PaymentPosted, PaymentReversed,
-    PeriodEnded, PeriodStarted, RecoveryRecorded,
+    PeriodEnded, PeriodStarted, RecoveryRecorded, ReductionSet,
 };
 pub use state::{
     AccountState, BALANCE_MAGNITUDE_MAX, LIABLE_PARTIES_MAX, OpenAccountState, PaymentRecord, YearAccount,
@@ -114,6 +114,7 @@ impl AggregateKind for CouncilTaxAccount {
             | AccountEvent::ExemptionEnded(ended)
             | AccountEvent::PremiumEnded(ended) => Some(ended.last_day),
             AccountEvent::BillIssued(bill) => Some(bill.issue_date),
+            AccountEvent::ReductionSet(set) => set.periods.first().map(|period| period.from),
             AccountEvent::PaymentReversed(reversed) => Some(reversed.reversed_on),
             AccountEvent::CreditRefunded(refund) => Some(refund.refunded_on),
             AccountEvent::CreditCarriedForward(carried) => Some(carried.on),

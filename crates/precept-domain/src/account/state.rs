@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::error::AccountError;
 use super::event::AccountEvent;
 use crate::calendar::FinancialYear;
-use crate::charge::{DiscountKind, ExemptionClass, Liability, Period, PremiumBasis, YearCharge};
+use crate::charge::{DiscountKind, ExemptionClass, Liability, Period, PremiumBasis, Reduction, YearCharge};
 use crate::ids::{AccountId, PartyId, PaymentId, Uprn};
 use crate::instalments::InstalmentPlan;
 use crate::ledger::{BilledYear, Charged, LedgerEvent, Notice};
@@ -78,6 +78,9 @@ pub struct OpenAccountState {
     pub exemptions: Vec<Period<ExemptionClass>>,
     /// Premium periods.
     pub premiums: Vec<Period<PremiumBasis>>,
+    /// Council Tax Reduction periods, each naming its claim.
+    #[serde(default)]
+    pub reductions: Vec<Period<Reduction>>,
     /// Billed years.
     pub years: BTreeMap<FinancialYear, YearAccount>,
     /// Sundry debt charged (migrated arrears, reversals of refunded money).
@@ -106,6 +109,7 @@ impl OpenAccountState {
             discounts: &self.discounts,
             exemptions: &self.exemptions,
             premiums: &self.premiums,
+            reductions: &self.reductions,
         }
     }
 }
@@ -142,6 +146,7 @@ impl AccountState {
                     discounts: Vec::new(),
                     exemptions: Vec::new(),
                     premiums: Vec::new(),
+                    reductions: Vec::new(),
                     years: BTreeMap::new(),
                     sundry_charged: brought_forward.max(Pence::ZERO),
                     sundry_paid: Pence::ZERO,
@@ -183,6 +188,11 @@ impl AccountState {
             AccountEvent::DiscountEnded(ended) => end_period(&mut account.discounts, ended.from, ended.last_day)?,
             AccountEvent::ExemptionEnded(ended) => end_period(&mut account.exemptions, ended.from, ended.last_day)?,
             AccountEvent::PremiumEnded(ended) => end_period(&mut account.premiums, ended.from, ended.last_day)?,
+            AccountEvent::ReductionSet(set) => {
+                account.reductions.retain(|period| period.value.claim != set.claim);
+                account.reductions.extend(set.periods.iter().cloned());
+                account.reductions.sort_by_key(|period| period.from);
+            }
             AccountEvent::BillIssued(bill) => account.ledger_mut().notice(Notice {
                 year: bill.year,
                 number: bill.notice_number,

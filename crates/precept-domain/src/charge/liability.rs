@@ -90,6 +90,20 @@ pub enum PremiumBasis {
     SecondHome,
 }
 
+/// A Council Tax Reduction award on the account (REFERENCE §3.3), as its claim decided it:
+/// each day's reduction is `percent_bp` of the day's charge after discounts and premiums,
+/// less `weekly_less` / 7, never below nothing. The claim is named so each side of the award
+/// links to the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Reduction {
+    /// The CTR claim.
+    pub claim: crate::ids::ClaimId,
+    /// Share of the charge reduced, basis points.
+    pub percent_bp: u32,
+    /// Weekly amount taken off the reduction (non-dependant deductions, the pension-age taper).
+    pub weekly_less: crate::money::Pence,
+}
+
 /// The liability facts of one account.
 #[derive(Debug, Clone, Copy)]
 pub struct Liability<'a> {
@@ -103,6 +117,8 @@ pub struct Liability<'a> {
     pub exemptions: &'a [Period<ExemptionClass>],
     /// Premium periods (never overlapping).
     pub premiums: &'a [Period<PremiumBasis>],
+    /// Council Tax Reduction periods (never overlapping).
+    pub reductions: &'a [Period<Reduction>],
 }
 
 /// What a charge needs from outside the account: the property's bands and parish, and the

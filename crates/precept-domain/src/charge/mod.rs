@@ -18,7 +18,7 @@ mod segments;
 mod tests;
 
 pub use liability::{
-    BillingContext, DiscountKind, ExemptionClass, Liability, Period, PremiumBasis, UnknownExemptionClass,
+    BillingContext, DiscountKind, ExemptionClass, Liability, Period, PremiumBasis, Reduction, UnknownExemptionClass,
 };
 
 use crate::calendar::FinancialYear;
@@ -43,6 +43,9 @@ pub struct ChargeSegment {
     pub exemption: Option<ExemptionClass>,
     /// The premium, with its level in basis points.
     pub premium: Option<(PremiumBasis, u32)>,
+    /// The Council Tax Reduction award, if any.
+    #[serde(default)]
+    pub reduction: Option<Reduction>,
 }
 
 /// One preceptor's part of the charge.
@@ -73,7 +76,10 @@ pub struct YearCharge {
     pub discount: Pence,
     /// Added by premiums.
     pub premium: Pence,
-    /// What is owed: gross - exemption - discount + premium.
+    /// Taken off by Council Tax Reduction.
+    #[serde(default)]
+    pub reduction: Pence,
+    /// What is owed: gross - exemption - discount + premium - reduction.
     pub net: Pence,
     /// The net charge by preceptor; sums to `net`.
     pub preceptors: Vec<PreceptorShare>,
@@ -108,12 +114,14 @@ pub fn year_charge(
     }
     let days_in_year = i128::from(year.days());
     let zero = ExactPence::from_integer(0);
-    let (mut gross, mut after_exemption, mut after_discount, mut net) = (zero, zero, zero, zero);
+    let (mut gross, mut after_exemption, mut after_discount, mut after_premium, mut net) =
+        (zero, zero, zero, zero, zero);
     let mut shares: Vec<(ShortCode, PreceptorKind, ExactPence)> = Vec::new();
     let mut liable_days = 0;
     for segment in &segments {
         let days = crate::calendar::days_inclusive(segment.segment.from, segment.segment.to);
         liable_days += days;
+        let mut charged_segment: Vec<(ShortCode, PreceptorKind, ExactPence)> = Vec::new();
         for preceptor in segment.settings.preceptors_in(context.property.parish_area.as_ref()) {
             // REFERENCE §1.2-1.4: Band D x ratio x days / days-in-year, kept exact.
             let base = ExactPence::new(
@@ -136,17 +144,26 @@ pub fn year_charge(
             gross += base;
             after_exemption += exempted;
             after_discount += discounted;
+            after_premium += charged;
+            charged_segment.push((preceptor.code.clone(), preceptor.kind, charged));
+        }
+        // REFERENCE §3.3: CTR reduces the charge after discounts (and premiums); each
+        // preceptor's part is reduced in the same proportion, so the shares still add up.
+        let kept = kept_after_reduction(segment.segment.reduction, &charged_segment, days);
+        for (code, kind, charged) in charged_segment {
+            let charged = charged * kept;
             net += charged;
-            match shares.iter_mut().find(|(code, _, _)| *code == preceptor.code) {
+            match shares.iter_mut().find(|(c, _, _)| *c == code) {
                 Some(share) => share.2 += charged,
-                None => shares.push((preceptor.code.clone(), preceptor.kind, charged)),
+                None => shares.push((code, kind, charged)),
             }
         }
     }
-    let (gross, after_exemption, after_discount, net) = (
+    let (gross, after_exemption, after_discount, after_premium, net) = (
         round_half_up(gross),
         round_half_up(after_exemption),
         round_half_up(after_discount),
+        round_half_up(after_premium),
         round_half_up(net),
     );
     let weights: Vec<ExactPence> = shares.iter().map(|(_, _, exact)| *exact).collect();
@@ -162,8 +179,31 @@ pub fn year_charge(
         gross,
         exemption: gross - after_exemption,
         discount: after_exemption - after_discount,
-        premium: net - after_discount,
+        premium: after_premium - after_discount,
+        reduction: after_premium - net,
         net,
         preceptors,
     }))
+}
+
+/// The fraction of a segment's charge left after its CTR award: 1 - reduction / charge,
+/// where the reduction is `percent` of the charge less `weekly_less` for the segment's days,
+/// between nothing and the whole charge (REFERENCE §3.3).
+fn kept_after_reduction(
+    reduction: Option<Reduction>,
+    charged: &[(ShortCode, PreceptorKind, ExactPence)],
+    days: i64,
+) -> ExactPence {
+    let one = ExactPence::from_integer(1);
+    let Some(reduction) = reduction else {
+        return one;
+    };
+    let total: ExactPence = charged.iter().map(|(_, _, amount)| *amount).sum();
+    if total <= ExactPence::from_integer(0) {
+        return one;
+    }
+    let percent = ExactPence::new(i128::from(reduction.percent_bp.min(10_000)), 10_000);
+    let less = ExactPence::new(i128::from(reduction.weekly_less.get()) * i128::from(days), 7);
+    let reduced = (total * percent - less).max(ExactPence::from_integer(0)).min(total);
+    one - reduced / total
 }

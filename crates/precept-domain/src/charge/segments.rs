@@ -37,6 +37,7 @@ pub(super) fn build(
     period_starts(liability.discounts, &mut starts);
     period_starts(liability.exemptions, &mut starts);
     period_starts(liability.premiums, &mut starts);
+    period_starts(liability.reductions, &mut starts);
     for premium in liability.premiums {
         if let PremiumBasis::LongTermEmpty { empty_since } = premium.value {
             // Each premium step starts on an anniversary of the day the dwelling became empty.
@@ -76,8 +77,8 @@ pub(super) fn build(
 fn same_facts(a: &Priced, b: &Priced) -> bool {
     let (x, y) = (&a.segment, &b.segment);
     Arc::ptr_eq(&a.settings, &b.settings)
-        && (x.band, x.band_d_total, x.discount, x.exemption, x.premium)
-            == (y.band, y.band_d_total, y.discount, y.exemption, y.premium)
+        && (x.band, x.band_d_total, x.discount, x.exemption, x.premium, x.reduction)
+            == (y.band, y.band_d_total, y.discount, y.exemption, y.premium, y.reduction)
 }
 
 fn period_starts<T>(periods: &[Period<T>], starts: &mut Vec<NaiveDate>) {
@@ -137,6 +138,7 @@ fn price(
             discount,
             exemption,
             premium,
+            reduction: covering(liability.reductions, from),
         },
         settings: Arc::clone(settings),
         ratio,

@@ -42,6 +42,7 @@ fn charge(facts: &Facts, context: &BillingContext) -> YearCharge {
         discounts: &facts.discounts,
         exemptions: &facts.exemptions,
         premiums: &facts.premiums,
+        reductions: &[],
     };
     year_charge(year(), &liability, context)
         .expect("context is complete")
@@ -184,6 +185,7 @@ fn a_year_without_settings_is_an_error_not_a_zero_bill() {
         discounts: &[],
         exemptions: &[],
         premiums: &[],
+        reductions: &[],
     };
     assert_eq!(
         year_charge(year(), &liability, &context),
@@ -219,11 +221,78 @@ proptest! {
             to: None,
             value: DiscountKind::SinglePerson,
         }];
-        let liability = Liability { start, last_day: Some(last), discounts: &discounts, exemptions: &[], premiums: &[] };
+        let liability = Liability { start, last_day: Some(last), discounts: &discounts, exemptions: &[], premiums: &[], reductions: &[] };
         let charged = year_charge(year(), &liability, &context).expect("complete").expect("liable");
         prop_assert_eq!(charged.gross - charged.exemption - charged.discount + charged.premium, charged.net);
         prop_assert_eq!(charged.preceptors.iter().map(|s| s.amount).sum::<Pence>(), charged.net);
         let days: i64 = charged.segments.iter().map(|s| crate::calendar::days_inclusive(s.from, s.to)).sum();
         prop_assert_eq!(days, charged.liable_days);
     }
+}
+
+fn ctr(from: &str, to: Option<&str>, percent_bp: u32, weekly_less: &str) -> Period<Reduction> {
+    Period {
+        from: date(from),
+        to: to.map(date),
+        value: Reduction {
+            claim: crate::ids::ClaimId::parse("7c9e6679-7425-40de-944b-e07fc1f90ae7").expect("id"),
+            percent_bp,
+            weekly_less: gbp(weekly_less),
+        },
+    }
+}
+
+fn charge_with_ctr(
+    discounts: &[Period<DiscountKind>],
+    reductions: &[Period<Reduction>],
+    settings: YearSettings,
+) -> YearCharge {
+    let liability = Liability {
+        start: date("2020-01-01"),
+        last_day: None,
+        discounts,
+        exemptions: &[],
+        premiums: &[],
+        reductions,
+    };
+    year_charge(year(), &liability, &context(settings, Band::B))
+        .expect("context is complete")
+        .expect("liable in the year")
+}
+
+#[test]
+fn council_tax_reduction_comes_off_after_discounts_and_the_shares_still_add_up() {
+    // Band B £1,125.64 a year (Band D £1,447.25); single person discount 25% leaves £844.23.
+    let spd = [Period {
+        from: date("2025-04-01"),
+        to: None,
+        value: DiscountKind::SinglePerson,
+    }];
+    // REFERENCE §3.3, Swale band 1: 80% of the liability after discounts, all year:
+    // £844.23 x 80% = £675.384 -> £675.38 reduced, £168.85 to pay.
+    let charged = charge_with_ctr(&spd, &[ctr("2025-04-01", None, 8_000, "0")], single("1447.25"));
+    assert_eq!(
+        (charged.discount, charged.reduction, charged.net),
+        (gbp("281.41"), gbp("675.38"), gbp("168.85"))
+    );
+    assert_eq!(charged.gross - charged.discount - charged.reduction, charged.net);
+    // With a £5.00 a week non-dependant deduction: 80% less £5 x 365/7 = £675.384 - £260.714
+    // = £414.670 -> £414.67 reduced.
+    let with_nondep = charge_with_ctr(&spd, &[ctr("2025-04-01", None, 8_000, "5.00")], single("1447.25"));
+    assert_eq!(with_nondep.reduction, gbp("414.67"));
+    // Half a year at 80% (1 April to 30 September, 183 days): the year splits in two segments.
+    let half = charge_with_ctr(
+        &[],
+        &[ctr("2025-04-01", Some("2025-09-30"), 8_000, "0")],
+        single("1447.25"),
+    );
+    // £1,125.64 x 183/365 x 80% = £451.49... -> reduced £451.49.
+    assert_eq!(half.segments.len(), 2);
+    assert_eq!(half.reduction, gbp("451.49"));
+    // Preceptors' shares still sum to the net after the reduction.
+    let shared = charge_with_ctr(&spd, &[ctr("2025-04-01", None, 6_000, "0")], tonbridge_2025());
+    assert_eq!(shared.preceptors.iter().map(|s| s.amount).sum::<Pence>(), shared.net);
+    // A deduction larger than the reduction leaves nothing reduced, never a surcharge.
+    let nothing = charge_with_ctr(&[], &[ctr("2025-04-01", None, 2_000, "100.00")], single("1447.25"));
+    assert_eq!((nothing.reduction, nothing.net), (Pence::ZERO, gbp("1125.64")));
 }

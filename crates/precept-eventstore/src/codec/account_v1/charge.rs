@@ -9,6 +9,7 @@ use precept_domain::charge::{ChargeSegment, PreceptorShare, YearCharge};
 use serde::{Deserialize, Serialize};
 
 use super::circumstances::{DiscountKindV1, PremiumBasisV1, parse_class, premium_basis, premium_basis_parts};
+use super::reduction::ReductionV1;
 use crate::codec::DecodeError;
 use crate::codec::json::Dto;
 use crate::codec::values_v1::{PreceptorKindV1, band_text, parse_band, parse_code, parse_year, year_text};
@@ -23,8 +24,16 @@ pub(crate) struct YearChargeV1 {
     exemption_pence: i64,
     discount_pence: i64,
     premium_pence: i64,
+    // Added with Council Tax Reduction; absent (nil) on charges stored before it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    reduction_pence: i64,
     net_pence: i64,
     preceptors: Vec<PreceptorShareV1>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(value: &i64) -> bool {
+    *value == 0
 }
 
 impl Dto<YearCharge> for YearChargeV1 {
@@ -37,6 +46,7 @@ impl Dto<YearCharge> for YearChargeV1 {
             exemption_pence: charge.exemption.get(),
             discount_pence: charge.discount.get(),
             premium_pence: charge.premium.get(),
+            reduction_pence: charge.reduction.get(),
             net_pence: charge.net.get(),
             preceptors: charge.preceptors.iter().map(PreceptorShareV1::from_domain).collect(),
         }
@@ -55,6 +65,7 @@ impl Dto<YearCharge> for YearChargeV1 {
             exemption: Pence::new(self.exemption_pence),
             discount: Pence::new(self.discount_pence),
             premium: Pence::new(self.premium_pence),
+            reduction: Pence::new(self.reduction_pence),
             net: Pence::new(self.net_pence),
             preceptors: self
                 .preceptors
@@ -78,6 +89,8 @@ struct ChargeSegmentV1 {
     exemption: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     premium: Option<PremiumLevelV1>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reduction: Option<ReductionV1>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -114,6 +127,7 @@ impl Dto<ChargeSegment> for ChargeSegmentV1 {
                     level_bp,
                 }
             }),
+            reduction: segment.reduction.as_ref().map(ReductionV1::from_domain),
         }
     }
 
@@ -135,6 +149,7 @@ impl Dto<ChargeSegment> for ChargeSegmentV1 {
                         .map(|basis| (basis, level.level_bp))
                 })
                 .transpose()?,
+            reduction: self.reduction.map(ReductionV1::into_domain).transpose()?,
         })
     }
 }

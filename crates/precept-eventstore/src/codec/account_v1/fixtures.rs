@@ -5,10 +5,13 @@ use chrono::NaiveDate;
 use precept_domain::account::{
     AccountEvent, AccountOpened, Allocation, AllocationReleased, BillIssued, CreditCarriedForward, CreditRefunded,
     Debt, HoldLifted, LiabilityEnded, LiablePartyAdded, NoticeKind, PaymentAllocated, PaymentMethod, PaymentPosted,
-    PaymentReference, PaymentReversed, PeriodEnded, PeriodStarted, RecoveryRecorded, ReversalReason,
+    PaymentReference, PaymentReversed, PeriodEnded, PeriodStarted, RecoveryRecorded, ReductionSet, ReversalReason,
 };
-use precept_domain::charge::{ChargeSegment, DiscountKind, ExemptionClass, PreceptorShare, PremiumBasis, YearCharge};
+use precept_domain::charge::{
+    ChargeSegment, DiscountKind, ExemptionClass, Period, PreceptorShare, PremiumBasis, Reduction, YearCharge,
+};
 use precept_domain::council_year::{Band, PreceptorKind, ShortCode};
+use precept_domain::ids::ClaimId;
 use precept_domain::instalments::{Instalment, InstalmentPlan, PlanLength};
 use precept_domain::recovery::{
     AgentFeeIncurred, AgentStage, ArrangementMade, BalanceDemanded, BenefitDeductionRequested, EarningsAttached, Hold,
@@ -59,6 +62,7 @@ pub(crate) fn charge() -> YearCharge {
                 discount: Some((DiscountKind::SinglePerson, 2_500)),
                 exemption: None,
                 premium: None,
+                reduction: None,
             },
             ChargeSegment {
                 from: date("2025-07-01"),
@@ -68,6 +72,7 @@ pub(crate) fn charge() -> YearCharge {
                 discount: None,
                 exemption: Some(ExemptionClass::parse("E").expect("class")),
                 premium: None,
+                reduction: None,
             },
             ChargeSegment {
                 from: date("2025-10-01"),
@@ -77,12 +82,14 @@ pub(crate) fn charge() -> YearCharge {
                 discount: None,
                 exemption: None,
                 premium: Some((long_term_empty(), 10_000)),
+                reduction: None,
             },
         ],
         gross: Pence::new(226_415),
         exemption: Pence::new(57_068),
         discount: Pence::new(14_032),
         premium: Pence::new(113_828),
+        reduction: Pence::ZERO,
         net: Pence::new(269_143),
         preceptors: vec![
             PreceptorShare {
@@ -240,7 +247,23 @@ pub(crate) fn history() -> Vec<AccountEvent> {
             pay_by: date("2026-02-17"),
             balance_due_on: date("2026-02-24"),
         })),
+        AccountEvent::ReductionSet(ReductionSet {
+            claim: claim_id(),
+            periods: vec![Period {
+                from: date("2025-04-01"),
+                to: Some(date("2026-01-31")),
+                value: Reduction {
+                    claim: claim_id(),
+                    percent_bp: 8_000,
+                    weekly_less: Pence::new(500),
+                },
+            }],
+        }),
     ]
+}
+
+fn claim_id() -> ClaimId {
+    ClaimId::from_uuid(uuid("7c9e6679-7425-40de-944b-e07fc1f90ae7")).expect("id")
 }
 
 fn recovery(event: RecoveryEvent) -> AccountEvent {
@@ -425,8 +448,9 @@ pub(crate) fn variant(event: &AccountEvent) -> &'static str {
         AccountEvent::HoldPlaced(_) => "RecoveryHoldPlaced",
         AccountEvent::HoldLifted(_) => "RecoveryHoldLifted",
         AccountEvent::Recovery(_) => "RecoveryStepRecorded",
+        AccountEvent::ReductionSet(_) => "ReductionSet",
     }
 }
 
 /// How many variants [`variant`] names.
-pub(super) const VARIANT_COUNT: usize = 20;
+pub(super) const VARIANT_COUNT: usize = 21;

@@ -115,7 +115,8 @@ const GOLDEN_LATER_EVENTS_V1: &str = r#"{"type":"InstalmentPlanChosen","schema":
 {"type":"LiabilityEnded","schema":1,"data":{"move_out":"2026-02-01","last_day":"2026-01-31"}}
 {"type":"RecoveryHoldPlaced","schema":1,"data":{"reason":"dispute","from":"2026-02-02"}}
 {"type":"RecoveryHoldLifted","schema":1,"data":{"reason":"dispute","on":"2026-02-09"}}
-{"type":"RecoveryStepRecorded","schema":1,"data":{"year":"2025/26","step":"reminder_issued","number":1,"issued":"2026-02-10","arrears_pence":13450,"covers_due_through":"2025-05-15","pay_by":"2026-02-17","balance_due_on":"2026-02-24"}}"#;
+{"type":"RecoveryStepRecorded","schema":1,"data":{"year":"2025/26","step":"reminder_issued","number":1,"issued":"2026-02-10","arrears_pence":13450,"covers_due_through":"2025-05-15","pay_by":"2026-02-17","balance_due_on":"2026-02-24"}}
+{"type":"ReductionSet","schema":1,"data":{"claim":"7c9e6679-7425-40de-944b-e07fc1f90ae7","periods":[{"from":"2025-04-01","to":"2026-01-31","percent_bp":8000,"weekly_less_pence":500}]}}"#;
 
 #[test]
 fn later_account_events_v1_encode_to_the_golden_text_and_decode_back() {

@@ -11,6 +11,7 @@ mod circumstances;
 mod opening;
 pub(crate) mod payments;
 pub(crate) mod recovery;
+mod reduction;
 
 #[cfg(test)]
 mod fixtures;
@@ -30,6 +31,7 @@ use self::circumstances::{DiscountAwardedV1, ExemptionAwardedV1, LiabilityEndedV
 use self::opening::{AccountOpenedV1, LiablePartyAddedV1};
 use self::payments::{CreditRefundedV1, PaymentPostedV1, PaymentReversedV1};
 use self::recovery::{HoldLiftedV1, HoldPlacedV1, RecoveryStepV1};
+use self::reduction::ReductionSetV1;
 use super::json::{decode_dto, encode_dto, invalid};
 use super::{DecodeError, EncodedEvent, StoredAggregate, snapshot};
 
@@ -46,6 +48,7 @@ const EXEMPTION_ENDED: &str = "ExemptionEnded";
 const PREMIUM_STARTED: &str = "PremiumStarted";
 const PREMIUM_ENDED: &str = "PremiumEnded";
 const BILL_ISSUED: &str = "BillIssued";
+const REDUCTION_SET: &str = "ReductionSet";
 const ALLOCATION_RELEASED: &str = "AllocationReleased";
 const PAYMENT_REVERSED: &str = "PaymentReversed";
 const CREDIT_REFUNDED: &str = "CreditRefunded";
@@ -70,6 +73,7 @@ impl StoredAggregate for CouncilTaxAccount {
             AccountEvent::PremiumStarted(e) => (PREMIUM_STARTED, encode_dto::<_, PremiumStartedV1>(e)),
             AccountEvent::PremiumEnded(e) => (PREMIUM_ENDED, encode_dto::<_, PeriodEndedV1>(e)),
             AccountEvent::BillIssued(e) => (BILL_ISSUED, encode_dto::<_, BillIssuedV1>(e)),
+            AccountEvent::ReductionSet(e) => (REDUCTION_SET, encode_dto::<_, ReductionSetV1>(e)),
             AccountEvent::AllocationReleased(e) => (ALLOCATION_RELEASED, encode_dto::<_, AllocationReleasedV1>(e)),
             AccountEvent::PaymentReversed(e) => (PAYMENT_REVERSED, encode_dto::<_, PaymentReversedV1>(e)),
             AccountEvent::CreditRefunded(e) => (CREDIT_REFUNDED, encode_dto::<_, CreditRefundedV1>(e)),
@@ -117,6 +121,7 @@ impl StoredAggregate for CouncilTaxAccount {
             }
             (PREMIUM_ENDED, 1) => AccountEvent::PremiumEnded(decode_dto::<_, PeriodEndedV1>(data, PREMIUM_ENDED)?),
             (BILL_ISSUED, 1) => AccountEvent::BillIssued(decode_dto::<_, BillIssuedV1>(data, BILL_ISSUED)?),
+            (REDUCTION_SET, 1) => AccountEvent::ReductionSet(decode_dto::<_, ReductionSetV1>(data, REDUCTION_SET)?),
             (ALLOCATION_RELEASED, 1) => {
                 AccountEvent::AllocationReleased(decode_dto::<_, AllocationReleasedV1>(data, ALLOCATION_RELEASED)?)
             }
