@@ -281,6 +281,67 @@ async fn import(
         .into_inner()
 }
 
+/// The partnership's benefit-claims and UC-records drivers for the council, read through a
+/// two-line apportionment (one line by each driver).
+async fn benefits_drivers(app: &precept_testkit::TestApp) -> (u64, u64) {
+    use precept_api::proto::{
+        CostDriver, GetApportionmentRequest, JoinPartnershipRequest, PartnershipService, PerUnitCharge,
+        SetCostLineRequest, set_cost_line_request::Basis,
+    };
+    let mut partnership = app.partnership().await;
+    partnership
+        .join_partnership(JoinPartnershipRequest {
+            request_id: "join".into(),
+            member: COUNCIL.into(),
+            services: vec![PartnershipService::Benefits as i32],
+            from: "2025-04-01".into(),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("joined");
+    for (name, basis) in [
+        ("benefits staff", Basis::Driver(CostDriver::BenefitClaims as i32)),
+        (
+            "uc processing",
+            Basis::PerUnit(PerUnitCharge {
+                rate_pence: 10,
+                driver: CostDriver::UcRecordsHandled as i32,
+            }),
+        ),
+    ] {
+        partnership
+            .set_cost_line(SetCostLineRequest {
+                request_id: format!("line-{}", name.replace(' ', "-")),
+                year: "2025/26".into(),
+                name: name.into(),
+                service: PartnershipService::Benefits as i32,
+                amount_pence: 1_000_000,
+                basis: Some(basis),
+                limits: Vec::new(),
+                correlation_id: String::new(),
+            })
+            .await
+            .expect("line");
+    }
+    let view = partnership
+        .get_apportionment(GetApportionmentRequest {
+            year: "2025/26".into(),
+            on: "2025-06-30".into(),
+            actual: false,
+        })
+        .await
+        .expect("apportionment")
+        .into_inner();
+    let driver = |line: &str| {
+        view.lines
+            .iter()
+            .find(|l| l.name == line)
+            .and_then(|l| l.shares.first())
+            .map_or(0, |share| share.driver)
+    };
+    (driver("benefits staff"), driver("uc processing"))
+}
+
 async fn stream_last_sequence(nats: &TestNats) -> u64 {
     let client = async_nats::connect(nats.url()).await.expect("connect");
     let mut stream = async_nats::jetstream::new(client)
@@ -427,6 +488,12 @@ async fn uc_file_import(database: TestDatabase) {
             u64::from(expected(Mix::BandChange))
         )
     );
+
+    // The partnership's benefits drivers (issue 7): live claims, and UC records handled
+    // (matched or not) counted from the events.
+    let drivers = benefits_drivers(&app).await;
+    let claims = records() as u64 - u64::from(expected(Mix::Unmatched));
+    assert_eq!(drivers, (claims, records() as u64));
 
     // The same file again changes nothing.
     let stream_before = stream_last_sequence(&nats).await;

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use precept_app::benefits::{
-    Assessed, BenefitReads, BenefitStores, BenefitsError, BenefitsService, ClaimDirectory, ImportRequest, NewClaim,
+    Assessed, BenefitReads, BenefitStores, BenefitsService, ClaimDirectory, ImportRequest, NewClaim,
 };
 use precept_app::{CommandOutcome, RequestMeta};
+use precept_domain::CouncilCode;
 use precept_domain::benefits::claim::{ClaimCommand, ClaimKind, ClaimStatus};
 use precept_domain::benefits::ctr::{BandedScheme, CtrScheme, PensionAgeScheme};
 use precept_domain::benefits::hb::HbParameters;
@@ -18,7 +19,6 @@ use precept_domain::benefits::overpayment::RecoveryRates;
 use precept_domain::benefits::settings::{BackdatingRules, BenefitSettings, SetBenefitSettings, UcRules};
 use precept_domain::benefits::uc_import::{FileDigest, ImportCommand};
 use precept_domain::ids::{AccountId, ClaimId, PartyId};
-use precept_domain::{CouncilCode, FinancialYear, Pence};
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::benefits_convert::{banded, circumstances, claim, class, figures, kind, kind_out, weekly};
@@ -225,20 +225,13 @@ fn page_token(v: &mut Violations, token: &str) -> Option<Option<(NaiveDate, Stri
 }
 
 fn average_tenths(total: u64, count: u64) -> u64 {
-    if count == 0 {
-        0
-    } else {
-        (total * 10 + count / 2) / count
-    }
+    (total * 10 + count / 2).checked_div(count).unwrap_or(0)
 }
 
 fn rate_bp(automated: u64, needing: u64) -> u32 {
-    let decided = automated + needing;
-    if decided == 0 {
-        0
-    } else {
-        u32::try_from(automated * 10_000 / decided).unwrap_or(10_000)
-    }
+    (automated * 10_000)
+        .checked_div(automated + needing)
+        .map_or(0, |bp| u32::try_from(bp).unwrap_or(10_000))
 }
 
 #[tonic::async_trait]
@@ -955,6 +948,3 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
 fn claim_message(id: &ClaimId, view: &precept_app::benefits::ClaimView) -> proto::Claim {
     claim(&id.to_string(), &view.state, view.as_of_sequence)
 }
-
-#[allow(dead_code)]
-fn _unused(_: FinancialYear, _: Pence, _: BenefitsError) {}

@@ -63,16 +63,18 @@ impl<F: FeedSource> DriverReads for PartnershipDrivers<F> {
                     postgres::activity(pool, code, (&from, &to)).await,
                 ),
             };
-            let (accounts, hereditaments, rateable_value) = caseload.map_err(unavailable)?;
+            let (accounts, hereditaments, rateable_value, claims) = caseload.map_err(unavailable)?;
             let count = |value: i64| u64::try_from(value).unwrap_or(0);
             values.insert((Driver::LiveCouncilTaxAccounts, member.clone()), count(accounts));
             values.insert((Driver::Hereditaments, member.clone()), count(hereditaments));
             values.insert((Driver::RateableValue, member.clone()), count(rateable_value));
+            values.insert((Driver::BenefitClaims, member.clone()), count(claims));
             for (kind, total) in activity.map_err(unavailable)? {
                 let driver = match kind.as_str() {
                     "bills_issued" => Driver::BillsIssued,
                     "payments_processed" => Driver::PaymentsProcessed,
                     "recovery_actions" => Driver::RecoveryActions,
+                    "uc_records_handled" => Driver::UcRecordsHandled,
                     _ => continue,
                 };
                 values.insert((driver, member.clone()), count(total));
@@ -87,9 +89,14 @@ macro_rules! backend {
         mod $module {
 
 
-            /// Live Council Tax accounts, hereditaments with a live business rates account, and
-            /// the current rateable value of the hereditaments on the list, on `on`.
-            pub(super) async fn caseload(pool: &$pool, council: &str, on: &str) -> Result<(i64, i64, i64), sqlx::Error> {
+            /// Live Council Tax accounts, hereditaments with a live business rates account, the
+            /// current rateable value of the hereditaments on the list, on `on`; and benefit
+            /// claims received by `on` and not refused or ended (as they stand now).
+            pub(super) async fn caseload(
+                pool: &$pool,
+                council: &str,
+                on: &str,
+            ) -> Result<(i64, i64, i64, i64), sqlx::Error> {
                 sqlx::query_as(
                     "SELECT \
                      (SELECT COUNT(*) FROM ct_accounts WHERE council = $1 AND liability_start <= $2 \
@@ -97,7 +104,9 @@ macro_rules! backend {
                      (SELECT COUNT(DISTINCT hereditament) FROM nndr_accounts WHERE council = $1 \
                       AND liability_start <= $2 AND (liability_end IS NULL OR liability_end >= $2)), \
                      (SELECT CAST(COALESCE(SUM(rateable_value), 0) AS BIGINT) FROM nndr_hereditaments \
-                      WHERE council = $1 AND listed_from <= $2 AND (removed_from IS NULL OR removed_from > $2))",
+                      WHERE council = $1 AND listed_from <= $2 AND (removed_from IS NULL OR removed_from > $2)), \
+                     (SELECT COUNT(*) FROM benefit_claims WHERE council = $1 AND received <= $2 \
+                      AND status NOT IN ('refused', 'ended'))",
                 )
                 .bind(council)
                 .bind(on)
