@@ -672,3 +672,147 @@ async fn a_ctr_award_reduces_the_council_tax_bill_and_its_end_restores_it() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_benefits_requests_name_every_bad_field_and_store_nothing() {
+    use crate::helpers::bad_fields;
+    precept_testkit::init_test_log();
+    let nats = TestNats::start().await;
+    let database = TestDatabase::sqlite();
+    let app = spawn_app(&nats.url(), database.url(), &[council(COUNCIL)]).await;
+    let mut client = app.benefits().await;
+    let nats_client = async_nats::connect(nats.url()).await.expect("nats");
+    let before = crate::helpers::commits(&nats_client, COUNCIL).await.len();
+
+    let bad_settings = client
+        .set_benefit_settings(SetBenefitSettingsRequest {
+            request_id: "settings-bad".into(),
+            council: COUNCIL.into(),
+            year: "2025/26".into(),
+            effective_from: "2025-04-01".into(),
+            national_figures: "1999/00".into(),
+            working_age: Some(precept_api::proto::BandedScheme {
+                income_basis: "vibes".into(),
+                ..precept_api::proto::BandedScheme::default()
+            }),
+            recovery_standard_pence: -1,
+            ..SetBenefitSettingsRequest::default()
+        })
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        bad_fields(&bad_settings),
+        [
+            "national_figures",
+            "working_age.income_basis",
+            "recovery_standard_pence"
+        ]
+    );
+
+    // A malformed NINO is named but never echoed back.
+    let bad_claim = client
+        .receive_claim(ReceiveClaimRequest {
+            request_id: "receive-bad".into(),
+            council: COUNCIL.into(),
+            claim_id: "not-a-uuid".into(),
+            kind: 0,
+            claimant_id: String::new(),
+            nino: "ZZ12345".into(),
+            received: "2025-02-30".into(),
+            claimed_from: "2025-04-01".into(),
+            ..ReceiveClaimRequest::default()
+        })
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        bad_fields(&bad_claim),
+        ["claim_id", "kind", "claimant_id", "nino", "received"]
+    );
+    assert!(
+        !format!("{bad_claim:?}").contains("ZZ12345"),
+        "the NINO must not be echoed"
+    );
+
+    // Circumstances are checked field by field, with their paths.
+    set_up(&mut client).await;
+    client
+        .receive_claim(ReceiveClaimRequest {
+            request_id: "receive-hb".into(),
+            council: COUNCIL.into(),
+            claim_id: claim_id(1),
+            kind: ClaimKind::HousingBenefit as i32,
+            claimant_id: Uuid::new_v4().to_string(),
+            nino: nino(1),
+            received: "2025-04-07".into(),
+            claimed_from: "2025-04-07".into(),
+            pension_age: true,
+            ..ReceiveClaimRequest::default()
+        })
+        .await
+        .expect("received");
+    let after_receipt = crate::helpers::commits(&nats_client, COUNCIL).await.len();
+    let bad_decision = client
+        .decide_claim(DecideClaimRequest {
+            request_id: "decide-bad".into(),
+            council: COUNCIL.into(),
+            claim_id: claim_id(1),
+            on: "2025-04-10".into(),
+            circumstances: Some(Circumstances {
+                household: Some(Household {
+                    children: 99,
+                    ..household()
+                }),
+                weekly_earnings_pence: -5,
+                size_criteria_bp: 999,
+                non_dependants: vec![precept_api::proto::NonDependant {
+                    circumstance: "lodger".into(),
+                    gross_weekly_income_pence: 0,
+                }],
+                ..Circumstances::default()
+            }),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        bad_fields(&bad_decision),
+        [
+            "circumstances.household.children",
+            "circumstances.weekly_earnings_pence",
+            "circumstances.non_dependants.circumstance",
+            "circumstances.size_criteria_bp",
+        ]
+    );
+    // A domain refusal names its field too: paying before the award's first day.
+    let out_of_order = client
+        .pay_housing_benefit(precept_api::proto::PayHousingBenefitRequest {
+            request_id: "pay-bad".into(),
+            council: COUNCIL.into(),
+            claim_id: claim_id(1),
+            from: "2025-04-07".into(),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect_err("refused");
+    assert_eq!(out_of_order.code(), Code::FailedPrecondition);
+
+    let empty = client
+        .import_uc_file(futures::stream::iter([UcFileChunk {
+            request_id: "uc-empty".into(),
+            council: COUNCIL.into(),
+            file_date: FILE_DATE.into(),
+            ..UcFileChunk::default()
+        }]))
+        .await
+        .expect_err("refused");
+    assert_eq!(bad_fields(&empty), ["data"]);
+
+    // Only the settings and the one good claim were stored.
+    assert_eq!(before, 0);
+    assert_eq!(
+        crate::helpers::commits(&nats_client, COUNCIL).await.len(),
+        after_receipt
+    );
+    assert_eq!(after_receipt, 2);
+    app.stop().await;
+}

@@ -169,7 +169,14 @@ pub(crate) fn circumstances(
     c: Option<&proto::Circumstances>,
 ) -> Option<precept_domain::benefits::claim::Circumstances> {
     use precept_domain::benefits::claim::Circumstances;
-    let (common, raw) = common(v, c)?;
+    let common = common(v, c);
+    // Housing Benefit's own fields are checked even when a common one is bad, so every bad
+    // field is named at once.
+    let rent = match (kind, c) {
+        (ClaimKind::HousingBenefit, Some(raw)) => rent(v, raw),
+        _ => None,
+    };
+    let (common, raw) = common?;
     match kind {
         ClaimKind::CouncilTaxReduction => Some(Circumstances::Ctr(CtrCircumstances {
             household: common.household,
@@ -180,38 +187,41 @@ pub(crate) fn circumstances(
             non_dependants: common.non_dependants,
             non_dependant_exempt: raw.non_dependant_exempt,
         })),
-        ClaimKind::HousingBenefit => {
-            let rent = weekly(v, "circumstances.contractual_rent_pence", raw.contractual_rent_pence);
-            let ineligible = weekly(
-                v,
-                "circumstances.ineligible_charges_pence",
-                raw.ineligible_charges_pence,
-            );
-            let cap = if raw.has_lha_cap {
-                weekly(v, "circumstances.lha_cap_pence", raw.lha_cap_pence).map(Some)
-            } else {
-                Some(None)
-            };
-            if ![0, 1_400, 2_500].contains(&raw.size_criteria_bp) {
-                v.add("circumstances.size_criteria_bp", "must be 0, 1400 or 2500");
-            }
-            Some(Circumstances::Hb(HbCircumstances {
-                household: common.household,
-                rent: RentFigures {
-                    contractual_rent: rent?,
-                    ineligible_charges: ineligible?,
-                    lha_cap: cap?,
-                    size_criteria_bp: raw.size_criteria_bp,
-                },
-                weekly_earnings: common.weekly_earnings,
-                other_weekly_income: common.other_weekly_income,
-                capital: common.capital,
-                passported: raw.passported,
-                non_dependants: common.non_dependants,
-                non_dependant_exempt: raw.non_dependant_exempt,
-            }))
-        }
+        ClaimKind::HousingBenefit => Some(Circumstances::Hb(HbCircumstances {
+            household: common.household,
+            rent: rent?,
+            weekly_earnings: common.weekly_earnings,
+            other_weekly_income: common.other_weekly_income,
+            capital: common.capital,
+            passported: raw.passported,
+            non_dependants: common.non_dependants,
+            non_dependant_exempt: raw.non_dependant_exempt,
+        })),
     }
+}
+
+fn rent(v: &mut Violations, raw: &proto::Circumstances) -> Option<RentFigures> {
+    let rent = weekly(v, "circumstances.contractual_rent_pence", raw.contractual_rent_pence);
+    let ineligible = weekly(
+        v,
+        "circumstances.ineligible_charges_pence",
+        raw.ineligible_charges_pence,
+    );
+    let cap = if raw.has_lha_cap {
+        weekly(v, "circumstances.lha_cap_pence", raw.lha_cap_pence).map(Some)
+    } else {
+        Some(None)
+    };
+    if ![0, 1_400, 2_500].contains(&raw.size_criteria_bp) {
+        v.add("circumstances.size_criteria_bp", "must be 0, 1400 or 2500");
+        return None;
+    }
+    Some(RentFigures {
+        contractual_rent: rent?,
+        ineligible_charges: ineligible?,
+        lha_cap: cap?,
+        size_criteria_bp: raw.size_criteria_bp,
+    })
 }
 
 /// A banded scheme from its message; `None` (recorded) when invalid.
