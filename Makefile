@@ -22,7 +22,8 @@ ensure-postgres:
 
 run: tools
 	@mkdir -p var
-	$(CARGO) run --release -p precept-server --bin precept -- serve
+	PRECEPT_NINO_KEY=$${PRECEPT_NINO_KEY:-precept-development-nino-key-not-for-production} \
+		$(CARGO) run --release -p precept-server --bin precept -- serve
 
 test: tools ensure-postgres check-arch
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \

@@ -726,7 +726,7 @@ async fn bad_benefits_requests_name_every_bad_field_and_store_nothing() {
         .expect_err("refused");
     assert_eq!(
         bad_fields(&bad_claim),
-        ["claim_id", "kind", "claimant_id", "nino", "received"]
+        ["nino", "claim_id", "kind", "claimant_id", "received"]
     );
     assert!(
         !format!("{bad_claim:?}").contains("ZZ12345"),
@@ -783,7 +783,8 @@ async fn bad_benefits_requests_name_every_bad_field_and_store_nothing() {
             "circumstances.size_criteria_bp",
         ]
     );
-    // A domain refusal names its field too: paying before the award's first day.
+    // A domain refusal names its field too: paying a claim not yet decided (the decision above
+    // was refused, so nothing was awarded).
     let out_of_order = client
         .pay_housing_benefit(precept_api::proto::PayHousingBenefitRequest {
             request_id: "pay-bad".into(),
@@ -795,6 +796,14 @@ async fn bad_benefits_requests_name_every_bad_field_and_store_nothing() {
         .await
         .expect_err("refused");
     assert_eq!(out_of_order.code(), Code::FailedPrecondition);
+    let field = tonic_types::StatusExt::get_details_bad_request(&out_of_order)
+        .and_then(|details| details.field_violations.first().map(|v| v.field.clone()));
+    assert_eq!(field.as_deref(), Some("claim_id"));
+    assert!(
+        out_of_order.message().contains("received"),
+        "{}",
+        out_of_order.message()
+    );
 
     let empty = client
         .import_uc_file(futures::stream::iter([UcFileChunk {

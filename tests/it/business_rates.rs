@@ -661,9 +661,57 @@ async fn agency_billing_and_collection(database: TestDatabase) {
     }
 
     check_authority_views(&mut client, &tally, last_sequence).await;
+    check_collection_fund(&app, &tally).await;
     check_agent_views(&mut client, &tally).await;
     check_activity(database.url(), &tally).await;
     app.stop().await;
+}
+
+/// The business rates collected in respect of 2025/26 split by the two-tier retention shares
+/// 50/40/9/1 (REFERENCE §2.11, §5.4), computed here: each share rounded down, the pence left to
+/// the largest remainders, earlier bodies first.
+async fn check_collection_fund(app: &precept_testkit::TestApp, tally: &[Tally]) {
+    let fund = app
+        .partnership()
+        .await
+        .get_collection_fund(precept_api::proto::GetCollectionFundRequest {
+            council: AUTHORITY.into(),
+            year: "2025/26".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("collection fund")
+        .into_inner();
+    let collected: i64 = tally.iter().map(|t| t.paid.min(t.net + t.costs)).sum();
+    assert_eq!(fund.business_rates_pence, collected);
+    let shares = [
+        ("central", 5_000),
+        ("billing_authority", 4_000),
+        ("county", 900),
+        ("fire", 100),
+    ];
+    let mut parts: Vec<(i64, i64)> = shares
+        .iter()
+        .map(|(_, bp)| (collected * bp / 10_000, collected * bp % 10_000))
+        .collect();
+    let left = collected - parts.iter().map(|(whole, _)| whole).sum::<i64>();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|i| (-parts[*i].1, *i));
+    for i in order.into_iter().take(usize::try_from(left).expect("a few pence")) {
+        parts[i].0 += 1;
+    }
+    let got: Vec<(String, i64)> = fund
+        .retention
+        .iter()
+        .map(|b| (b.body.clone(), b.amount_pence))
+        .collect();
+    let wanted: Vec<(String, i64)> = shares
+        .iter()
+        .zip(&parts)
+        .map(|((body, _), (amount, _))| ((*body).to_owned(), *amount))
+        .collect();
+    assert_eq!(got, wanted);
+    assert_eq!(got.iter().map(|(_, a)| a).sum::<i64>(), collected);
 }
 
 async fn check_authority_views(client: &mut BusinessRatesClient<Channel>, tally: &[Tally], min_sequence: u64) {

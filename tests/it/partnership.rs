@@ -453,3 +453,132 @@ async fn partnership_views_through_grpc() {
     assert!(text.contains("TOTAL,maidstone,,350001,\n"), "{text}");
     app.stop().await;
 }
+
+/// A Council Tax payment's collection-fund split, worked by hand (REFERENCE §5.4), and the
+/// in-year collection rate month by month (REFERENCE §1.12), through gRPC.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collection_fund_and_performance_views_through_grpc() {
+    use precept_api::proto::{
+        GetCollectionFundRequest, GetPerformanceRequest, IssueBillRequest, JoinPartnershipRequest, PartnershipService,
+        SetYearSettingsRequest,
+    };
+    precept_testkit::init_test_log();
+    let nats = TestNats::start().await;
+    let database = TestDatabase::sqlite();
+    let councils = [council("swale"), council("maidstone")];
+    let app = precept_testkit::spawn_app(&nats.url(), database.url(), &councils).await;
+    app.setup()
+        .await
+        .set_year_settings(SetYearSettingsRequest {
+            request_id: "ct-2025".into(),
+            council: "swale".into(),
+            year: "2025/26".into(),
+            effective_from: "2025-04-01".into(),
+            settings: Some(crate::billing::settings()),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("settings");
+    crate::helpers::register_test_property(&app, "swale").await;
+    let account_id = app
+        .council_tax()
+        .await
+        .open_account(crate::helpers::open_request("open-cf", "swale", 1))
+        .await
+        .expect("open")
+        .into_inner()
+        .account_id;
+    app.billing()
+        .await
+        .issue_bill(IssueBillRequest {
+            request_id: "bill-cf".into(),
+            council: "swale".into(),
+            account_id: account_id.clone(),
+            year: "2025/26".into(),
+            issue_date: "2025-03-10".into(),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("billed");
+    // £1,000.00 received 1 May, allocated to 2025/26 (the only debt).
+    app.council_tax()
+        .await
+        .post_payment(crate::helpers::payment_request("pay-cf", "swale", &account_id, 100_000))
+        .await
+        .expect("paid");
+    let mut partnership = app.partnership().await;
+    for member in ["maidstone", "swale"] {
+        partnership
+            .join_partnership(JoinPartnershipRequest {
+                request_id: format!("join-{member}"),
+                member: member.into(),
+                services: vec![PartnershipService::CouncilTax as i32],
+                from: "2025-04-01".into(),
+                correlation_id: String::new(),
+            })
+            .await
+            .expect("joined");
+    }
+    let fund = partnership
+        .get_collection_fund(GetCollectionFundRequest {
+            council: "swale".into(),
+            year: "2025/26".into(),
+            ..GetCollectionFundRequest::default()
+        })
+        .await
+        .expect("fund")
+        .into_inner();
+    // Band D precepts billed: £222.32, £1,691.19, £270.15, £94.86 (of £2,278.52). £1,000.00
+    // pro rata: 97.5721, 742.2318, 118.5638, 41.6323 -> rounded down 97.57, 742.23, 118.56,
+    // 41.63 (£999.99); the penny left goes to the largest remainder (police, .38): 118.57.
+    assert_eq!(fund.council_tax_pence, 100_000);
+    let split: Vec<(String, i64)> = fund
+        .preceptors
+        .iter()
+        .map(|b| (b.body.clone(), b.amount_pence))
+        .collect();
+    assert_eq!(
+        split,
+        [
+            ("kcc", 74_223),
+            ("kent-fire", 4_163),
+            ("kent-pcc", 11_857),
+            ("tmbc", 9_757)
+        ]
+        .map(|(body, pence)| (body.to_owned(), pence))
+    );
+    assert_eq!(fund.business_rates_pence, 0);
+
+    let performance = partnership
+        .get_performance(GetPerformanceRequest {
+            council: String::new(),
+            year: "2025/26".into(),
+        })
+        .await
+        .expect("performance")
+        .into_inner();
+    let names: Vec<&str> = performance.councils.iter().map(|c| c.council.as_str()).collect();
+    assert_eq!(names, ["maidstone", "swale", "partnership"]);
+    for view in &performance.councils[1..] {
+        let ct = view.council_tax.as_ref().expect("council tax");
+        assert_eq!(ct.net_debit_pence, 227_852);
+        // April nothing; from May £1,000.00 of £2,278.52 = 43.88%.
+        let rates: Vec<(String, i64, u32)> = ct
+            .months
+            .iter()
+            .take(3)
+            .map(|m| (m.month.clone(), m.collected_pence, m.rate_bp))
+            .collect();
+        assert_eq!(
+            rates,
+            [
+                ("2025-04", 0, 0),
+                ("2025-05", 100_000, 4_388),
+                ("2025-06", 100_000, 4_388)
+            ]
+            .map(|(month, pence, bp)| (month.to_owned(), pence, bp))
+        );
+        assert!(ct.months.iter().all(|m| m.last_year_rate_bp == 0));
+    }
+    app.stop().await;
+}

@@ -100,6 +100,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> BenefitsApi<S, R> {
         else {
             unreachable!("{UNREACHABLE}");
         };
+        let change = matches!(command, Assessed::ReportChange { .. });
         let overpayments_before = self.claim_state(&council, &claim).await?.overpayments.len();
         let outcome = self
             .app
@@ -107,7 +108,10 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> BenefitsApi<S, R> {
             .await
             .map_err(IntoStatus::into_status)?;
         let state = self.claim_state(&council, &claim).await?;
-        Ok(answer(decision(&state, &outcome, overpayments_before), &outcome))
+        Ok(answer(
+            decision(&state, &outcome, (change, overpayments_before)),
+            &outcome,
+        ))
     }
 
     async fn claim_state(
@@ -129,11 +133,11 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> BenefitsApi<S, R> {
 fn decision(
     state: &precept_domain::benefits::claim::ClaimState,
     outcome: &CommandOutcome,
-    overpayments_before: usize,
+    (change, overpayments_before): (bool, usize),
 ) -> proto::Decision {
     let outcome_name = match state.status {
+        _ if change => "reassessed",
         ClaimStatus::Refused => "refused",
-        _ if state.awards.len() > 1 => "reassessed",
         _ => "awarded",
     };
     let latest = state.awards.last();
@@ -272,18 +276,34 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
     ) -> Result<Response<CommitReceipt>, Status> {
         let mut v = Violations::default();
         let body = request.get_ref();
-        let target = self.target(
-            &mut v,
-            &request,
-            "ReceiveClaim",
-            (&body.request_id, &body.council, &body.claim_id, &body.correlation_id),
-        );
-        let claim_kind = kind(&mut v, body.kind);
-        let claimant = id(&mut v, "claimant_id", &body.claimant_id, PartyId::parse);
         // The NINO is checked without echoing it back: it is personal data.
         let nino = v
             .required("nino", &body.nino)
             .and_then(|text| v.check("nino", Nino::parse(text)));
+        // The request's fingerprint is stored with the commit, so it is taken over the request
+        // with the NINO replaced by its keyed hash: a plain digest of the request could be
+        // reversed by trying every NINO against the other fields, which the commit also holds.
+        let hashed = proto::ReceiveClaimRequest {
+            nino: nino
+                .as_ref()
+                .map(|n| self.app.key().hash(n).as_str().to_owned())
+                .unwrap_or_default(),
+            ..body.clone()
+        };
+        let actor = actor(&request, &mut v);
+        let target = Target {
+            meta: parse_meta(
+                &mut v,
+                &body.request_id,
+                &body.correlation_id,
+                actor,
+                fingerprint("ReceiveClaim", &hashed),
+            ),
+            council: v.council("council", &body.council, &self.councils),
+            claim: id(&mut v, "claim_id", &body.claim_id, ClaimId::parse),
+        };
+        let claim_kind = kind(&mut v, body.kind);
+        let claimant = id(&mut v, "claimant_id", &body.claimant_id, PartyId::parse);
         let received = v.date("received", &body.received);
         let claimed_from = v.date("claimed_from", &body.claimed_from);
         let account = if body.account_id.is_empty() {

@@ -17,6 +17,7 @@ pub mod council_tax;
 mod money_requests;
 mod nndr_convert;
 pub mod partnership;
+mod partnership_finance;
 pub mod recovery;
 mod recovery_convert;
 pub mod setup;

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use precept_app::partnership::{Amounts, ApportionmentRequest, DriverReads, PartnershipService, PartnershipStores};
+use precept_app::partnership::{
+    Amounts, ApportionmentRequest, DriverReads, FinanceReads, PartnershipService, PartnershipStores,
+};
 use precept_domain::partnership::{
     AgreementCommand, Driver, Limits, LineBasis, LineSpec, PoolCommand, Proposal, Service,
 };
@@ -16,6 +18,7 @@ use tonic::{Request, Response, Status};
 use crate::common::{command_meta, reply, required_year};
 use crate::proto::partnership_server::Partnership;
 use crate::proto::{self, CommitReceipt};
+use crate::status::IntoStatus;
 use crate::validate::Violations;
 
 const UNREACHABLE: &str = "every None above recorded a violation, so finish() returned early";
@@ -89,7 +92,7 @@ fn year_and_day(v: &mut Violations, year: &str, on: &str) -> Option<(FinancialYe
 }
 
 #[tonic::async_trait]
-impl<S: PartnershipStores, R: DriverReads> Partnership for PartnershipApi<S, R> {
+impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for PartnershipApi<S, R> {
     async fn join_partnership(
         &self,
         request: Request<proto::JoinPartnershipRequest>,
@@ -316,6 +319,32 @@ impl<S: PartnershipStores, R: DriverReads> Partnership for PartnershipApi<S, R> 
                 })
                 .collect(),
         }))
+    }
+
+    async fn get_collection_fund(
+        &self,
+        request: Request<proto::GetCollectionFundRequest>,
+    ) -> Result<Response<proto::CollectionFund>, Status> {
+        let view =
+            crate::partnership_finance::collection_fund_view(self.drivers.as_ref(), &self.councils, request.get_ref())
+                .await?;
+        Ok(Response::new(view))
+    }
+
+    async fn get_performance(
+        &self,
+        request: Request<proto::GetPerformanceRequest>,
+    ) -> Result<Response<proto::Performance>, Status> {
+        let agreement = self.app.agreement().await.map_err(IntoStatus::into_status)?;
+        let members = agreement.members.keys().cloned().collect();
+        let view = crate::partnership_finance::performance_view(
+            self.drivers.as_ref(),
+            &self.councils,
+            members,
+            request.get_ref(),
+        )
+        .await?;
+        Ok(Response::new(view))
     }
 
     async fn get_what_if(&self, request: Request<proto::GetWhatIfRequest>) -> Result<Response<proto::WhatIf>, Status> {

@@ -131,6 +131,24 @@ where
         self.inspect(council, aggregate_id, Clone::clone).await
     }
 
+    /// The aggregate's state loaded from the store now (refreshing the cache): for readers
+    /// that must not act on a cached copy another process may have moved past, such as a
+    /// process manager in one instance following commands made in others.
+    ///
+    /// # Errors
+    /// [`CommandError::Store`].
+    pub async fn reload(
+        &self,
+        council: &CouncilCode,
+        aggregate_id: &A::Id,
+    ) -> Result<A::State, CommandError<A::Error>> {
+        let key = format!("{council}/{aggregate_id}");
+        let slot = self.cache.slot(&key);
+        let mut guard = slot.lock().await;
+        let loaded = guard.insert(self.load(council, aggregate_id).await?);
+        Ok(loaded.state.clone())
+    }
+
     /// Reads part of the aggregate's current state without copying the rest.
     ///
     /// # Errors

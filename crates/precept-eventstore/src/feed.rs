@@ -53,11 +53,29 @@ impl FeedSource for JetStreamFeedSource {
     async fn resume(&self, council: &CouncilCode, name: &str) -> Result<JetStreamFeed, FeedError> {
         let stream = self.store.stream(council.as_str()).await.map_err(unavailable)?;
         let durable = format!("process-{name}");
-        if stream.consumer_info(&durable).await.is_err() {
+        // Resume exactly after the last acknowledged commit. Messages delivered but never
+        // acknowledged (the process stopped or failed mid-batch) would otherwise come back only
+        // after `ack_wait`, behind newer ones whose acknowledgement (`AckPolicy::All`) would
+        // cover them unprocessed: so a consumer with any in flight is recreated at its floor.
+        let floor = match stream.consumer_info(&durable).await {
+            Ok(info) if info.delivered.stream_sequence == info.ack_floor.stream_sequence => None,
+            Ok(info) => {
+                let _ = stream.delete_consumer(&durable).await;
+                Some(info.ack_floor.stream_sequence)
+            }
+            Err(_) => Some(0),
+        };
+        if let Some(floor) = floor {
             let config = consumer::pull::Config {
                 durable_name: Some(durable.clone()),
                 description: Some(format!("process manager {name}")),
-                deliver_policy: consumer::DeliverPolicy::All,
+                deliver_policy: if floor == 0 {
+                    consumer::DeliverPolicy::All
+                } else {
+                    consumer::DeliverPolicy::ByStartSequence {
+                        start_sequence: floor + 1,
+                    }
+                },
                 ack_policy: consumer::AckPolicy::All,
                 ack_wait: Duration::from_secs(60),
                 max_ack_pending: FEED_ACK_PENDING_MAX,

@@ -18,13 +18,13 @@ use crate::read_store::ReadStore;
 /// Driver reads over a read store, aware of the projector's progress.
 #[derive(Clone)]
 pub struct PartnershipDrivers<F> {
-    store: ReadStore,
+    pub(crate) store: ReadStore,
     progress: Progress,
     source: std::sync::Arc<F>,
     wait_max: Duration,
 }
 
-fn unavailable(error: impl std::fmt::Display) -> QueryError {
+pub(crate) fn unavailable(error: impl std::fmt::Display) -> QueryError {
     QueryError::Unavailable(error.to_string())
 }
 
@@ -40,6 +40,14 @@ impl<F: FeedSource> PartnershipDrivers<F> {
     }
 }
 
+impl<F: FeedSource> PartnershipDrivers<F> {
+    /// Waits until `council`'s stream is folded up to now.
+    pub(crate) async fn caught_up(&self, council: &CouncilCode) -> Result<(), QueryError> {
+        let last = self.source.last_sequence(council).await.map_err(unavailable)?;
+        crate::projector::wait_for_sequence(&self.progress, council, last, self.wait_max).await
+    }
+}
+
 impl<F: FeedSource> DriverReads for PartnershipDrivers<F> {
     async fn drivers(
         &self,
@@ -50,8 +58,7 @@ impl<F: FeedSource> DriverReads for PartnershipDrivers<F> {
         let mut values = BTreeMap::new();
         let (on, from, to) = (on.to_string(), from.to_string(), to.to_string());
         for member in members {
-            let last = self.source.last_sequence(member).await.map_err(unavailable)?;
-            crate::projector::wait_for_sequence(&self.progress, member, last, self.wait_max).await?;
+            self.caught_up(member).await?;
             let code = member.as_str();
             let (caseload, activity) = match &self.store {
                 ReadStore::Sqlite(pool) => (

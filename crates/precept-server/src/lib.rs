@@ -7,6 +7,7 @@
 //! crates it wires together.
 
 pub mod application;
+pub mod finance_report;
 pub mod report;
 pub mod settings;
 pub mod telemetry;

@@ -51,6 +51,26 @@ enum Command {
 enum ReportCommand {
     /// Every member's share of every cost line of a year, with its driver, then totals.
     Apportionment(ApportionmentArgs),
+    /// A council's receipts for a year split between preceptors and retention shares.
+    CollectionFund(FinanceArgs),
+    /// Collection rates month by month against last year, with the benefits figures.
+    Performance(FinanceArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct FinanceArgs {
+    /// The service's gRPC address.
+    #[arg(long, env = "PRECEPT_SERVER", default_value = "http://127.0.0.1:50051")]
+    server: String,
+    /// The council (performance: omit for every member and the partnership's total).
+    #[arg(long, default_value = "")]
+    council: String,
+    /// The financial year, e.g. 2025/26.
+    #[arg(long)]
+    year: String,
+    /// Write to this file (with a progress bar) rather than stdout.
+    #[arg(long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -114,7 +134,7 @@ struct ServeArgs {
     #[arg(long, env = "PRECEPT_RUN_PROJECTORS", default_value_t = true, action = clap::ArgAction::Set)]
     run_projectors: bool,
     /// The secret NINOs are hashed under (16 bytes or more; never change it once claims exist).
-    /// Unset: a development key, with a warning.
+    /// Required: `make run` passes a development key.
     #[arg(long, env = "PRECEPT_NINO_KEY", hide_env_values = true)]
     nino_key: Option<String>,
 }
@@ -147,13 +167,13 @@ impl ServeArgs {
             duplicate_window: Duration::from_secs(self.duplicate_window_secs),
             replicas: self.replicas,
             run_projectors: self.run_projectors,
-            nino_key: match self.nino_key {
-                Some(key) => key.into_bytes(),
-                None => {
-                    tracing::warn!("PRECEPT_NINO_KEY is not set: using the development key (never in production)");
-                    precept_server::settings::DEVELOPMENT_NINO_KEY.as_bytes().to_vec()
-                }
-            },
+            nino_key: self
+                .nino_key
+                .context(
+                    "PRECEPT_NINO_KEY is not set: give the secret NINOs are hashed under (make run sets a development \
+                     key; production must set its own and never change it)",
+                )?
+                .into_bytes(),
             ..Settings::new(nats, self.database_url, councils)
         })
     }
@@ -220,5 +240,33 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(rows, "report written");
             Ok(())
         }
+        Command::Report(ReportCommand::CollectionFund(args)) => finance(args, true).await,
+        Command::Report(ReportCommand::Performance(args)) => finance(args, false).await,
     }
+}
+
+/// Runs a finance report to the file asked for (with a progress bar) or stdout.
+async fn finance(args: FinanceArgs, collection_fund: bool) -> anyhow::Result<()> {
+    use precept_server::finance_report::{FinanceReport, collection_fund as fund, performance};
+    let report = FinanceReport {
+        server: args.server,
+        council: args.council,
+        year: args.year,
+    };
+    let rows = match (&args.output, collection_fund) {
+        (Some(path), for_fund) => {
+            let file = std::io::BufWriter::new(
+                std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+            );
+            if for_fund {
+                fund(&report, file, true).await?
+            } else {
+                performance(&report, file, true).await?
+            }
+        }
+        (None, true) => fund(&report, std::io::stdout().lock(), false).await?,
+        (None, false) => performance(&report, std::io::stdout().lock(), false).await?,
+    };
+    tracing::info!(rows, "report written");
+    Ok(())
 }

@@ -3,6 +3,8 @@
 //!
 //! - `apportionment`: every member's share of every cost line of a year, with the driver
 //!   that produced it, then each member's total (REFERENCE §5).
+//! - `collection-fund` and `performance` (in `finance_report`): a council's receipts split by
+//!   body, and the collection rates month by month with the benefits figures.
 //!
 //! Rows go to any writer (a file, stdout); a progress bar counts them on the terminal when
 //! asked for.
@@ -13,6 +15,19 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use precept_api::proto::GetApportionmentRequest;
 use precept_api::proto::partnership_client::PartnershipClient;
+
+/// A bar counting `rows` rows on the terminal, or a hidden one.
+pub(crate) fn rows_bar(rows: u64, progress: bool) -> anyhow::Result<ProgressBar> {
+    let bar = if progress {
+        ProgressBar::new(rows)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed}").context("progress bar template")?,
+    );
+    Ok(bar)
+}
 
 /// What `precept report apportionment` exports.
 #[derive(Debug, Clone)]
@@ -47,14 +62,7 @@ pub async fn apportionment(report: &ApportionmentReport, out: impl Write, progre
         .map_err(|status| anyhow::anyhow!("{}: {}", status.code(), status.message()))?
         .into_inner();
     let rows = view.lines.iter().map(|line| line.shares.len() as u64).sum::<u64>() + view.members.len() as u64;
-    let bar = if progress {
-        ProgressBar::new(rows)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed}").context("progress bar template")?,
-    );
+    let bar = rows_bar(rows, progress)?;
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(["line", "member", "driver", "amount_pence", "bound"])?;
     for line in &view.lines {

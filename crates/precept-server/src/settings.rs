@@ -53,7 +53,8 @@ pub struct Settings {
     pub nino_key: Vec<u8>,
 }
 
-/// The NINO key `make run` uses when none is configured: for local development only.
+/// The NINO key `make run` and the tests use: for local development only (`serve` refuses
+/// to start without `PRECEPT_NINO_KEY`).
 pub const DEVELOPMENT_NINO_KEY: &str = "precept-development-nino-key-not-for-production";
 
 impl Settings {

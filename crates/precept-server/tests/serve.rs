@@ -40,6 +40,7 @@ async fn the_served_binary_lists_its_services_reports_serving_and_stops_on_ctrl_
             "--database-url",
             &format!("sqlite://{}", dir.path().join("precept.db").display()),
         ])
+        .env("PRECEPT_NINO_KEY", "serve-test-nino-key-0123456789")
         .env_remove("PRECEPT_NATS_URL")
         .env_remove("PRECEPT_DATABASE_URL")
         .stdout(Stdio::piped())

@@ -107,15 +107,15 @@ impl<S: Stores + BenefitStores> CtrLink<S> {
         let FeedEvents::BenefitClaim(events) = &commit.events else {
             return Ok(());
         };
-        let Some(on) = decided_on(events) else {
+        if decided_on(events).is_none() {
             return Ok(());
-        };
+        }
         let Ok(claim) = ClaimId::parse(&commit.aggregate_id) else {
             return Ok(());
         };
         let state = self
             .benefits
-            .claim(&commit.council, &claim)
+            .claim_now(&commit.council, &claim)
             .await
             .map_err(|error| ServiceError::Query(crate::query::QueryError::Unavailable(error.to_string())))?;
         let Some(details) = state.details.as_ref() else {
@@ -127,6 +127,11 @@ impl<S: Stores + BenefitStores> CtrLink<S> {
         let change = CircumstanceChange::SetReduction {
             claim,
             periods: reduction_periods(claim, &state),
+        };
+        // The revised bill is dated by the claim's latest decision, which a redelivered older
+        // commit also sees, so every path to these periods issues the same notice.
+        let Some(on) = state.last_decided else {
+            return Ok(());
         };
         let meta = step_meta(&commit.aggregate_id, commit.sequence);
         match self
@@ -175,7 +180,16 @@ impl<S: Stores + BenefitStores> CtrLink<S> {
                 continue;
             };
             for commit in &batch {
-                self.handle(commit).await?;
+                // A commit is retried where it stands until it succeeds: acknowledging a later
+                // one would acknowledge this one too.
+                while let Err(error) = self.handle(commit).await {
+                    tracing::error!(%council, sequence = commit.sequence, %error, "CTR link step failed; retrying");
+                    let mut stop = shutdown.clone();
+                    let _ = tokio::time::timeout(Duration::from_secs(1), stop.changed()).await;
+                    if *shutdown.borrow() {
+                        return Ok(());
+                    }
+                }
             }
             feed.ack_through(last).await?;
         }

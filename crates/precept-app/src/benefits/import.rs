@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use super::reads::{ClaimDirectory, choose_claim};
 use super::{BenefitStores, BenefitsError, BenefitsService};
 use crate::council_tax::derived_meta;
-use crate::meta::RequestMeta;
+use crate::meta::{Fingerprint, RequestId, RequestMeta};
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,8 +36,8 @@ pub struct ImportReport {
     pub last_sequence: u64,
 }
 
-/// The import request.
-#[derive(Debug, Clone, Copy)]
+/// The import request. Not `Debug`: the bytes hold NINOs.
+#[derive(Clone, Copy)]
 pub struct ImportRequest<'a> {
     /// The council whose claims the file is for.
     pub council: &'a CouncilCode,
@@ -74,6 +74,19 @@ const CONCURRENCY: usize = 64;
 struct Applied {
     outcome: Option<UcOutcome>,
     sequence: u64,
+}
+
+/// The request metadata an import's steps derive from: the file's digest, with the caller's
+/// actor and correlation.
+fn file_meta(digest: &FileDigest, meta: &RequestMeta) -> RequestMeta {
+    RequestMeta {
+        request_id: RequestId::parse(&format!("uc-file-{}", &digest.as_str()[..32]))
+            .expect("hex digits make a valid request id"),
+        correlation_id: meta.correlation_id,
+        causation_id: meta.causation_id,
+        actor: meta.actor.clone(),
+        fingerprint: Fingerprint(format!("uc-file:{digest}")),
+    }
 }
 
 fn line_number(line: usize) -> u32 {
@@ -159,34 +172,49 @@ impl<S: BenefitStores> BenefitsService<S> {
                 .collect(),
             ..ImportSummary::default()
         };
-        let mut matched = Vec::new();
+        // Records are grouped by claim: a claim's records are applied one after another in
+        // order of effective date (then line), so a later change is never undone by an earlier
+        // one applied after it; different claims go concurrently.
+        let mut matched: std::collections::BTreeMap<ClaimId, Vec<UcFacts>> = std::collections::BTreeMap::new();
         for (record, hash) in parsed.records.iter().zip(&hashes) {
             match claims.get(hash).and_then(|found| choose_claim(found)) {
-                Some(claim) => matched.push((facts(record), claim.claim)),
+                Some(claim) => matched.entry(claim.claim).or_default().push(facts(record)),
                 None => summary.unmatched.push(UnmatchedRecord {
                     record_id: record.record_id.clone(),
                     line: line_number(record.line),
                 }),
             }
         }
-        // Records go to different claims, so they are applied concurrently; records for the
-        // same claim queue on its cache entry, in no particular order (each is dated).
-        let applied: Vec<Applied> = futures::stream::iter(matched)
-            .map(|(facts, claim)| {
-                self.apply_record(council, claim, facts, (&digest, request.file_date), &settings, meta)
+        // Step ids come from the file and the record alone, so a re-run of an interrupted
+        // import, under any request id, finds each record's step already done.
+        let base = file_meta(&digest, meta);
+        let applied: Vec<Vec<Applied>> = futures::stream::iter(matched)
+            .map(|(claim, mut records)| {
+                records.sort_by_key(|facts| facts.effective_date);
+                let (base, settings, digest) = (&base, &settings, &digest);
+                async move {
+                    let mut done = Vec::with_capacity(records.len());
+                    for facts in records {
+                        done.push(
+                            self.apply_record(council, claim, facts, (digest, request.file_date), settings, base)
+                                .await?,
+                        );
+                    }
+                    Ok::<_, BenefitsError>(done)
+                }
             })
             .buffer_unordered(CONCURRENCY)
             .try_collect()
             .await?;
         let mut last_sequence = 0;
-        for applied in applied {
+        for applied in applied.into_iter().flatten() {
             last_sequence = last_sequence.max(applied.sequence);
             match applied.outcome {
                 Some(outcome) => summary.count(outcome),
                 None => summary.already_handled += 1,
             }
         }
-        let done = derived_meta(meta, "uc-file", digest.as_str());
+        let done = derived_meta(&base, "uc-file", digest.as_str());
         let outcome = self
             .imports
             .execute(council, &digest, ImportCommand::Record(summary.clone()), &done)

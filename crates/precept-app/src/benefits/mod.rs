@@ -272,6 +272,14 @@ impl<S: BenefitStores> BenefitsService<S> {
         Ok(self.imports.execute(council, file, command, meta).await?)
     }
 
+    /// A claim as the store holds it now, not as this process last cached it.
+    ///
+    /// # Errors
+    /// [`BenefitsError::Claim`].
+    pub async fn claim_now(&self, council: &CouncilCode, claim: &ClaimId) -> Result<ClaimState, BenefitsError> {
+        Ok(self.claims.reload(council, claim).await?)
+    }
+
     /// A claim as it stands.
     ///
     /// # Errors

@@ -5,6 +5,8 @@
 //! Not here: the sharing rules (precept-domain's `partnership`), or how drivers are read (the
 //! [`DriverReads`] port).
 
+mod finance;
+
 use std::future::Future;
 use std::sync::Arc;
 
@@ -23,6 +25,11 @@ use crate::handler::{CommandHandler, CommandOutcome, HandlerConfig};
 use crate::meta::RequestMeta;
 use crate::query::QueryError;
 use crate::store::AggregateStore;
+
+pub use finance::{
+    BenefitsPerformance, CollectionFacts, CollectionFund, FinanceReads, YearCollection, collection_fund,
+    collection_rates, months,
+};
 
 /// Measured drivers for the partnership's members.
 pub trait DriverReads: Send + Sync + 'static {

@@ -250,6 +250,7 @@ fn circumstance_events(
             AccountEvent::PremiumEnded(open_period(&account.premiums, last_day, "premium")?)
         }
         CircumstanceChange::SetReduction { claim, periods } => {
+            let periods = within_liability(account, periods);
             check_reductions(account, claim, &periods)?;
             let current: Vec<_> = account
                 .reductions
@@ -280,8 +281,8 @@ fn check_reductions(
                 "a reduction must name its claim and a percentage up to 100%",
             ));
         }
-        if period.from < account.liability_start || period.to.is_some_and(|to| to < period.from) {
-            return Err(AccountError::BadDate("a reduction must lie within the liability"));
+        if period.to.is_some_and(|to| to < period.from) {
+            return Err(AccountError::BadDate("a reduction cannot end before it starts"));
         }
         if periods[..index].iter().any(|earlier| earlier.overlaps(period)) {
             return Err(AccountError::Overlap("reduction"));
@@ -292,4 +293,23 @@ fn check_reductions(
         }
     }
     Ok(())
+}
+
+/// An award reduces only days the account is liable for: a backdated award that starts
+/// before the move-in (or runs past the move-out) applies to the liable days within it.
+fn within_liability(
+    account: &OpenAccountState,
+    periods: Vec<Period<crate::charge::Reduction>>,
+) -> Vec<Period<crate::charge::Reduction>> {
+    periods
+        .into_iter()
+        .filter_map(|mut period| {
+            period.from = period.from.max(account.liability_start);
+            period.to = match (period.to, account.liability_last_day) {
+                (Some(to), Some(last)) => Some(to.min(last)),
+                (to, last) => to.or(last),
+            };
+            period.to.is_none_or(|to| to >= period.from).then_some(period)
+        })
+        .collect()
 }

@@ -100,6 +100,20 @@ pub enum PreceptorKind {
     Other,
 }
 
+impl PreceptorKind {
+    /// Stable lowercase name, for read models and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            PreceptorKind::BillingAuthority => "billing_authority",
+            PreceptorKind::County => "county",
+            PreceptorKind::Police => "police",
+            PreceptorKind::Fire => "fire",
+            PreceptorKind::Parish => "parish",
+            PreceptorKind::Other => "other",
+        }
+    }
+}
+
 /// A short lowercase code naming a preceptor or a parish area: 1-32 of `[a-z0-9-]`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ShortCode(String);

@@ -222,7 +222,7 @@ macro_rules! backend {
                              amount_pence, recovered_pence, written_off_pence, outstanding_pence, recoverable, method) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                              ON CONFLICT (council, claim_id, number) DO UPDATE SET \
-                             recovered_pence = excluded.recovered_pence, written_off_pence = excluded.written_off_pence, \
+                             amount_pence = excluded.amount_pence, recovered_pence = excluded.recovered_pence, written_off_pence = excluded.written_off_pence, \
                              outstanding_pence = excluded.outstanding_pence, method = excluded.method",
                         )
                         .bind(council)

@@ -84,6 +84,8 @@ pub struct Appended {
     pub lines: Vec<StatementLine>,
     /// Recovery steps, for the recovery read model.
     pub steps: Vec<RecoveryStepView>,
+    /// Changes to each year's billed amount per preceptor (collection fund, REFERENCE §5.4).
+    pub precepts: crate::collection::PreceptTally,
 }
 
 /// Folds one account commit into its row, appending statement lines and recovery steps.
@@ -117,6 +119,10 @@ pub fn apply_account(
             step.sequence = commit.sequence;
             step.position = u32::try_from(position).expect("a commit holds far fewer than 2^32 events");
             appended.steps.push(step);
+        }
+        if let (AccountEvent::BillIssued(bill), Some(open)) = (event, row.state.as_open()) {
+            let previous = open.years.get(&bill.year).map(|year| &year.charge);
+            appended.precepts.bill(previous, &bill.charge);
         }
         if let Some(line) = statement_line(before.flatten(), event) {
             row.lines += 1;

@@ -228,6 +228,9 @@ macro_rules! backend {
                 crate::nndr::sql::$module::apply(&mut tx, council, &fresh, &mut activity).await?;
                 crate::benefits::sql::$module::apply(&mut tx, council, &fresh, &mut activity).await?;
                 crate::activity::$module::write(&mut tx, council, &activity).await?;
+                let mut collection = crate::collection::CollectionTally::default();
+                collection.add_commits(fresh.iter().copied());
+                crate::collection::$module::write(&mut tx, council, &collection, &folded.appended.precepts).await?;
                 write_properties(&mut tx, council, &folded).await?;
                 sqlx::query(
                     "INSERT INTO projector_checkpoints (projector, council, last_sequence) VALUES ($1, $2, $3) \

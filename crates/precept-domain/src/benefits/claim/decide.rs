@@ -11,7 +11,7 @@ use super::types::{
 };
 use crate::benefits::ctr::assess_ctr;
 use crate::benefits::hb::{assess_hb, earnings_disregard_kind};
-use crate::benefits::overpayment::{OverpaymentClass, max_weekly_deduction, next_deduction, overpaid};
+use crate::benefits::overpayment::{OverpaymentClass, max_weekly_deduction, next_deduction};
 use crate::benefits::settings::BenefitSettings;
 use crate::money::{Pence, Rounding, apportion};
 
@@ -24,7 +24,8 @@ pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<Cl
         ClaimCommand::Receive(_) => unreachable!("handled above"),
         ClaimCommand::RequestEvidence { on, items } => {
             undecided(state)?;
-            if items.is_empty() || items.iter().any(|item| item.trim().is_empty() || item.len() > 200) {
+            // Codes, not free text: a description could carry personal data into history.
+            if items.is_empty() || items.len() > 20 || items.iter().any(|item| !valid_code(item)) {
                 return Err(ClaimError::Field("items"));
             }
             Ok(vec![ClaimEvent::EvidenceRequested { on, items }])
@@ -42,7 +43,7 @@ pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<Cl
         } => {
             undecided(state)?;
             not_before(on, details.received, "on")?;
-            let figures = assess(details.kind, &circumstances, &settings)?;
+            let figures = assess((details.kind, details.pension_age), &circumstances, &settings)?;
             if !figures.awards_something() {
                 return Ok(vec![ClaimEvent::Refused {
                     on,
@@ -80,7 +81,11 @@ pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<Cl
         } => {
             live(state)?;
             not_before(effective, first_award(state), "effective")?;
-            let figures = assess(details.kind, &circumstances, &settings)?;
+            // Speed of processing counts from the day reported (REFERENCE §3.4).
+            if reported < details.received || reported > on {
+                return Err(ClaimError::Field("reported"));
+            }
+            let figures = assess((details.kind, details.pension_age), &circumstances, &settings)?;
             let mut events = vec![ClaimEvent::ChangeReported {
                 reported,
                 effective,
@@ -90,8 +95,7 @@ pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<Cl
                 state,
                 effective,
                 figures.weekly_hb(),
-                class,
-                could_have_realised,
+                (class, could_have_realised, on),
             ));
             events.push(ClaimEvent::Reassessed {
                 on,
@@ -124,9 +128,8 @@ pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<Cl
             live(state)?;
             code(&reason, "reason")?;
             not_before(from, first_award(state), "from")?;
-            let mut events: Vec<ClaimEvent> = overpayment_from(state, from, Pence::ZERO, class, could_have_realised)
-                .into_iter()
-                .collect();
+            not_before(on, details.received, "on")?;
+            let mut events = overpayment_from(state, from, Pence::ZERO, (class, could_have_realised, on));
             events.push(ClaimEvent::Ended { on, from, reason });
             Ok(events)
         }
@@ -228,10 +231,18 @@ fn award_start(details: &ClaimDetails, settings: &BenefitSettings) -> NaiveDate 
 }
 
 pub(super) fn assess(
-    kind: ClaimKind,
+    (kind, pension_age): (ClaimKind, bool),
     circumstances: &Circumstances,
     settings: &BenefitSettings,
 ) -> Result<Figures, ClaimError> {
+    let household = match circumstances {
+        Circumstances::Hb(c) => &c.household,
+        Circumstances::Ctr(c) => &c.household,
+    };
+    // The scheme follows the claimant's age (REFERENCE §3.3), recorded on the claim.
+    if household.pension_age != pension_age {
+        return Err(ClaimError::Field("circumstances.household.pension_age"));
+    }
     match (kind, circumstances) {
         (ClaimKind::HousingBenefit, Circumstances::Hb(c)) => Ok(Figures::Hb(assess_hb(c, &settings.hb))),
         (ClaimKind::CouncilTaxReduction, Circumstances::Ctr(c)) => Ok(Figures::Ctr(assess_ctr(&settings.ctr, c))),
@@ -282,66 +293,88 @@ fn code(text: &str, field: &'static str) -> Result<(), ClaimError> {
     }
 }
 
-/// REFERENCE §3.5: a change reaching back before the last day paid means the Housing Benefit
-/// paid since `from` was too much by the difference, period by period of the old awards.
-/// Each period's part is rounded once (`overpaid`); underpayments are left to the next run.
+/// REFERENCE §3.5: a change reaching back before the last day paid means some of the Housing
+/// Benefit paid was not due. What was overpaid in all is what was paid less what the claimant
+/// was entitled to on the new awards, recomputed week by week as it was paid (so the rounding
+/// matches); less what earlier changes already identified, the rest is this change's. A
+/// change in the claimant's favour (HB reg 104's offset) reduces the latest overpayments
+/// instead, down to what has been recovered; arrears beyond that are not built.
 fn overpayment_from(
     state: &ClaimState,
     from: NaiveDate,
     new_weekly: Pence,
-    class: OverpaymentClass,
-    could_have_realised: bool,
-) -> Option<ClaimEvent> {
-    let paid_through = state.paid_through.filter(|through| *through >= from)?;
-    let mut amount = Pence::ZERO;
-    for (index, award) in state.awards.iter().enumerate() {
-        let next = state.awards.get(index + 1).map(|next| next.from);
-        let start = award.from.max(from);
-        let end = next
-            .and_then(|n| n.checked_sub_days(Days::new(1)))
-            .map_or(paid_through, |last| last.min(paid_through));
-        if start <= end {
-            amount = amount + overpaid(award.figures.weekly_hb(), new_weekly, start, end);
+    (class, could_have_realised, on): (OverpaymentClass, bool, NaiveDate),
+) -> Vec<ClaimEvent> {
+    let (Some(paid_from), Some(paid_through)) = (state.paid_from, state.paid_through.filter(|t| *t >= from)) else {
+        return Vec::new();
+    };
+    let rate = |day: NaiveDate| {
+        if day >= from {
+            new_weekly
+        } else {
+            state
+                .award_on(day)
+                .map_or(Pence::ZERO, |award| award.figures.weekly_hb())
+        }
+    };
+    let mut entitled = Pence::ZERO;
+    let mut week = paid_from;
+    while week <= paid_through {
+        let last = (week + Days::new(6)).min(paid_through);
+        entitled = entitled + entitlement(&rate, week, last);
+        week = last + Days::new(1);
+    }
+    let identified: Pence = state.overpayments.iter().map(|o| o.amount).sum();
+    let amount = state.paid_total - entitled - identified;
+    if amount.is_positive() {
+        let number = u32::try_from(state.overpayments.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
+        // While HB continues it is recovered from it; once it has ended, by invoice (§3.5).
+        let method = if new_weekly.is_positive() {
+            RecoveryMethod::Deduction
+        } else {
+            RecoveryMethod::Invoice
+        };
+        return vec![ClaimEvent::OverpaymentIdentified(Overpayment {
+            number,
+            class,
+            from,
+            through: paid_through,
+            amount,
+            recoverable: class.recoverable(could_have_realised),
+            method,
+            recovered: Pence::ZERO,
+            written_off: Pence::ZERO,
+        })];
+    }
+    let mut excess = -amount;
+    let mut events = Vec::new();
+    for overpayment in state.overpayments.iter().rev() {
+        let reducible = overpayment.amount - overpayment.recovered - overpayment.written_off;
+        let by = excess.min(reducible);
+        if by.is_positive() {
+            events.push(ClaimEvent::OverpaymentReduced {
+                number: overpayment.number,
+                by,
+                on,
+            });
+            excess = excess - by;
         }
     }
-    if !amount.is_positive() {
-        return None;
-    }
-    let number = u32::try_from(state.overpayments.len())
-        .unwrap_or(u32::MAX)
-        .saturating_add(1);
-    // While HB continues it is recovered from it; once it has ended, by invoice (§3.5).
-    let method = if new_weekly.is_positive() {
-        RecoveryMethod::Deduction
-    } else {
-        RecoveryMethod::Invoice
-    };
-    Some(ClaimEvent::OverpaymentIdentified(Overpayment {
-        number,
-        class,
-        from,
-        through: paid_through,
-        amount,
-        recoverable: class.recoverable(could_have_realised),
-        method,
-        recovered: Pence::ZERO,
-        written_off: Pence::ZERO,
-    }))
+    events
 }
 
-/// Housing Benefit for `from..=through` at each award's weekly rate, by day, rounded once a
-/// period.
-fn entitlement(state: &ClaimState, from: NaiveDate, through: NaiveDate) -> Pence {
+/// Housing Benefit for `from..=through` at `rate`'s weekly amounts, by day, rounded once for
+/// each run of days at one rate.
+fn entitlement(rate: &dyn Fn(NaiveDate) -> Pence, from: NaiveDate, through: NaiveDate) -> Pence {
     let mut total = Pence::ZERO;
     let mut day = from;
     while day <= through {
-        let weekly = state
-            .award_on(day)
-            .map_or(Pence::ZERO, |award| award.figures.weekly_hb());
+        let weekly = rate(day);
         let mut last = day;
         while let Some(next) = last.succ_opt() {
-            let same = next <= through && state.award_on(next).map_or(Pence::ZERO, |a| a.figures.weekly_hb()) == weekly;
-            if !same {
+            if next > through || rate(next) != weekly {
                 break;
             }
             last = next;
@@ -365,7 +398,9 @@ fn pay_week(
     if details.kind != ClaimKind::HousingBenefit {
         return Err(ClaimError::NotHousingBenefit);
     }
-    if state.status != ClaimStatus::Awarded {
+    // An ended claim is still paid up to its last day (an end decided ahead of its date).
+    let paid_before_end = state.status == ClaimStatus::Ended && state.ended_from.is_some_and(|end| from < end);
+    if state.status != ClaimStatus::Awarded && !paid_before_end {
         return Err(ClaimError::WrongStatus(state.status.code()));
     }
     let expected = match state.paid_through {
@@ -382,7 +417,12 @@ fn pay_week(
     if through < from {
         return Err(ClaimError::WrongStatus("ended"));
     }
-    let gross = entitlement(state, from, through);
+    let rate = |day: NaiveDate| {
+        state
+            .award_on(day)
+            .map_or(Pence::ZERO, |award| award.figures.weekly_hb())
+    };
+    let gross = entitlement(&rate, from, through);
     let mut events = Vec::new();
     let mut deducted = Pence::ZERO;
     let recovering = state
@@ -390,11 +430,16 @@ fn pay_week(
         .iter()
         .find(|o| o.method == RecoveryMethod::Deduction && o.outstanding().is_positive());
     if let (Some(overpayment), Some(Circumstances::Hb(circumstances))) = (recovering, state.circumstances.as_ref()) {
-        // REFERENCE §3.5 method 1: at most the year's rate plus half the earnings disregard.
+        // REFERENCE §3.5 method 1: at most the year's rate plus half of any earnings disregard
+        // the claimant gets (none without earnings, or when passported).
+        let disregarded = match state.current_figures() {
+            Some(Figures::Hb(assessment)) => assessment.earnings_disregard.is_positive(),
+            _ => false,
+        };
         let most = max_weekly_deduction(
             &settings.recovery,
             overpayment.class,
-            Some(earnings_disregard_kind(circumstances)),
+            disregarded.then(|| earnings_disregard_kind(circumstances)),
         );
         deducted = next_deduction(overpayment.outstanding(), gross, most);
         if deducted.is_positive() {

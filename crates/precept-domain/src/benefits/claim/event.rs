@@ -98,6 +98,15 @@ pub enum ClaimEvent {
     },
     /// A backdated change reached benefit already paid (REFERENCE §3.5).
     OverpaymentIdentified(Overpayment),
+    /// A later change in the claimant's favour reduced an overpayment (HB reg 104's offset).
+    OverpaymentReduced {
+        /// Which.
+        number: u32,
+        /// By how much.
+        by: Pence,
+        /// Decision date.
+        on: NaiveDate,
+    },
     /// Money came back against an overpayment.
     OverpaymentRecovered {
         /// Which.
@@ -180,6 +189,7 @@ impl ClaimEvent {
             | ClaimEvent::Suspended { on, .. }
             | ClaimEvent::Resumed { on }
             | ClaimEvent::OverpaymentRecovered { on, .. }
+            | ClaimEvent::OverpaymentReduced { on, .. }
             | ClaimEvent::OverpaymentInvoiced { on, .. }
             | ClaimEvent::OverpaymentWrittenOff { on, .. }
             | ClaimEvent::FraudReferred { on, .. }

@@ -59,14 +59,23 @@ pub struct ClaimState {
     pub status: ClaimStatus,
     /// The day the claim was first decided (awarded or refused).
     pub decided: Option<NaiveDate>,
+    /// The day of its latest decision (award, refusal, reassessment or end).
+    #[serde(default)]
+    pub last_decided: Option<NaiveDate>,
     /// The circumstances last assessed.
     pub circumstances: Option<Circumstances>,
     /// Awards in date order; a reassessment from a date replaces those after it.
     pub awards: Vec<AwardPeriod>,
     /// First day without benefit, once ended.
     pub ended_from: Option<NaiveDate>,
+    /// First day of Housing Benefit paid.
+    #[serde(default)]
+    pub paid_from: Option<NaiveDate>,
     /// Last day of Housing Benefit paid.
     pub paid_through: Option<NaiveDate>,
+    /// Housing Benefit paid in all (gross of deductions towards overpayments).
+    #[serde(default)]
+    pub paid_total: crate::money::Pence,
     /// Overpayments by number.
     pub overpayments: Vec<Overpayment>,
     /// UC notifications handled, with what was done (a repeat changes nothing).
@@ -123,30 +132,44 @@ pub(super) fn apply(mut state: ClaimState, event: ClaimEvent) -> Result<ClaimSta
             figures,
         } => {
             state.decided.get_or_insert(on);
+            state.last_decided = Some(on);
             state.circumstances = Some(circumstances);
             state.set_award(from, figures);
             state.status = ClaimStatus::Awarded;
         }
         ClaimEvent::Refused { on, .. } => {
             state.decided.get_or_insert(on);
+            state.last_decided = Some(on);
             state.status = ClaimStatus::Refused;
         }
         ClaimEvent::Reassessed {
+            on,
             from,
             circumstances,
             figures,
-            ..
         } => {
+            state.last_decided = Some(on);
             state.circumstances = Some(circumstances);
             state.set_award(from, figures);
         }
         ClaimEvent::Suspended { .. } => state.status = ClaimStatus::Suspended,
         ClaimEvent::Resumed { .. } => state.status = ClaimStatus::Awarded,
-        ClaimEvent::Ended { from, .. } => {
+        ClaimEvent::Ended { on, from, .. } => {
+            state.last_decided = Some(on);
             state.ended_from = Some(from);
             state.status = ClaimStatus::Ended;
         }
-        ClaimEvent::HbPaid { through, .. } => state.paid_through = Some(through),
+        ClaimEvent::HbPaid {
+            from, through, gross, ..
+        } => {
+            state.paid_from.get_or_insert(from);
+            state.paid_through = Some(through);
+            state.paid_total = state.paid_total + gross;
+        }
+        ClaimEvent::OverpaymentReduced { number, by, .. } => {
+            let overpayment = state.overpayment_mut(number)?;
+            overpayment.amount = overpayment.amount - by;
+        }
         ClaimEvent::OverpaymentIdentified(overpayment) => state.overpayments.push(overpayment),
         ClaimEvent::OverpaymentRecovered { number, amount, .. } => {
             let overpayment = state.overpayment_mut(number)?;

@@ -165,8 +165,9 @@ fn a_backdated_change_overpays_exactly_the_difference_for_the_weeks_paid_and_is_
     );
     assert!(overpayment.recoverable);
     assert_eq!(overpayment.method, RecoveryMethod::Deduction);
-    // And each week's £38.00 has at most £11.55 + £2.50 (half the single disregard) = £14.05
-    // deducted (2022/23 rates, REFERENCE §3.5): 35 weeks of £14.05 = £491.75, then £4.25.
+    // And each week's £38.00 has at most £11.55 deducted (2022/23 standard rate, REFERENCE
+    // §3.5; no earnings, so no half-disregard on top): 42 weeks of £11.55 = £485.10, then
+    // £10.90.
     let mut state = state;
     let mut deductions = Vec::new();
     while state.overpayment(1).expect("overpayment").outstanding().is_positive() {
@@ -181,9 +182,9 @@ fn a_backdated_change_overpays_exactly_the_difference_for_the_weeks_paid_and_is_
         deductions.push(deducted);
         state = after;
     }
-    assert_eq!(deductions.len(), 36);
-    assert!(deductions[..35].iter().all(|d| *d == gbp("14.05")));
-    assert_eq!(deductions[35], gbp("4.25"));
+    assert_eq!(deductions.len(), 43);
+    assert!(deductions[..42].iter().all(|d| *d == gbp("11.55")));
+    assert_eq!(deductions[42], gbp("10.90"));
     assert_eq!(deductions.iter().copied().sum::<Pence>(), gbp("496.00"));
     // And the next week is paid in full.
     let from = next_week(&state);
@@ -446,4 +447,64 @@ fn councils_that_reaward_by_hand_get_band_changes_as_work_items() {
             ..
         }
     )));
+}
+
+fn change(state: &ClaimState, effective: &str, non_dependant_income: &str) -> (Vec<ClaimEvent>, ClaimState) {
+    let non_dependants = if non_dependant_income.is_empty() {
+        Vec::new()
+    } else {
+        vec![NonDependant {
+            circumstance: NonDependantCircumstance::Working16Hours,
+            gross_weekly_income: gbp(non_dependant_income),
+        }]
+    };
+    when(
+        state,
+        ClaimCommand::ReportChange {
+            reported: date("2025-06-02"),
+            effective: date(effective),
+            on: date("2025-06-03"),
+            circumstances: hb_circumstances(non_dependants),
+            class: OverpaymentClass::ClaimantError,
+            could_have_realised: true,
+            settings: settings(),
+        },
+    )
+    .expect("change accepted")
+}
+
+#[test]
+fn a_later_change_in_the_claimants_favour_offsets_an_earlier_overpayment() {
+    // Eight weeks of £100.00 paid, 7 April to 1 June: £800.00.
+    let mut state = hb_claim();
+    for _ in 0..8 {
+        let from = state.paid_through.map_or(date("2025-04-07"), |_| next_week(&state));
+        state = pay(state, from).1;
+    }
+    // A non-dependant earning £300 a week from 5 May (2025/26 deduction £62.00): £38.00 a week,
+    // four weeks overpaid by £62.00 = £248.00.
+    let (events, state) = change(&state, "2025-05-05", "300.00");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, ClaimEvent::OverpaymentIdentified(o) if o.amount == gbp("248.00")))
+    );
+    // Then it turns out the non-dependant only came on 19 May, earning £200 (deduction
+    // £45.15, so £54.85 a week): entitled 6 x £100.00 + 2 x £54.85 = £709.70 of £800.00 paid,
+    // so £90.30 was overpaid in all, not £248.00. Correcting 5 May reduces the first
+    // overpayment to nothing; the change from 19 May identifies £90.30.
+    let (events, state) = change(&state, "2025-05-05", "");
+    let (events2, state) = change(&state, "2025-05-19", "200.00");
+    let reduced: Pence = events
+        .iter()
+        .chain(&events2)
+        .map(|e| match e {
+            ClaimEvent::OverpaymentReduced { by, .. } => -*by,
+            ClaimEvent::OverpaymentIdentified(o) => o.amount,
+            _ => Pence::ZERO,
+        })
+        .sum();
+    assert_eq!(reduced, gbp("90.30") - gbp("248.00"));
+    let outstanding: Pence = state.overpayments.iter().map(|o| o.amount).sum();
+    assert_eq!(outstanding, gbp("90.30"));
 }

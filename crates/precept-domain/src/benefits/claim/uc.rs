@@ -46,7 +46,11 @@ pub(super) fn apply_uc(
         });
     }
     if let Some(circumstances) = reassessed {
-        let figures = assess(details.kind, &Circumstances::Ctr(circumstances.clone()), settings)?;
+        let figures = assess(
+            (details.kind, details.pension_age),
+            &Circumstances::Ctr(circumstances.clone()),
+            settings,
+        )?;
         events.push(ClaimEvent::ChangeReported {
             reported: file_date,
             effective: facts.effective_date,
@@ -99,8 +103,10 @@ fn triage(
     let earliest = file_date
         .checked_sub_days(chrono::Days::new(u64::from(settings.uc.max_backdate_days)))
         .unwrap_or(file_date);
-    let first = state.awards.first().map_or(file_date, |award| award.from);
-    if facts.effective_date < earliest || facts.effective_date < first {
+    // Before the latest award, a notification would rewrite a decision made since (perhaps an
+    // officer's): an officer decides.
+    let latest = state.awards.last().map_or(file_date, |award| award.from);
+    if facts.effective_date < earliest || facts.effective_date < latest {
         return Err(WorkReason::Backdated);
     }
     let scheme = &settings.ctr.working_age;
@@ -112,7 +118,10 @@ fn triage(
     );
     let old_band = band_for(scheme, &current.household, current.passported, old_income);
     let new_band = band_for(scheme, &current.household, facts.passported, new_income);
-    let tolerated = (new_income - old_income).get().abs() <= settings.uc.tolerance_weekly.get();
+    // A change of passported status is never within tolerance: it moves the claim between
+    // band 1 and the income grid.
+    let tolerated = facts.passported == current.passported
+        && (new_income - old_income).get().abs() <= settings.uc.tolerance_weekly.get();
     if old_band == new_band {
         return Ok(Verdict::Keep(UcOutcome::SameBand));
     }

@@ -179,6 +179,11 @@ enum ClaimEventV1 {
         method: String,
         on: NaiveDate,
     },
+    OverpaymentReduced {
+        number: u32,
+        by_pence: i64,
+        on: NaiveDate,
+    },
     OverpaymentInvoiced {
         number: u32,
         on: NaiveDate,
@@ -319,6 +324,11 @@ fn claim_v1(event: &ClaimEvent) -> ClaimEventV1 {
             method: method.code().to_owned(),
             on,
         },
+        ClaimEvent::OverpaymentReduced { number, by, on } => ClaimEventV1::OverpaymentReduced {
+            number,
+            by_pence: by.get(),
+            on,
+        },
         ClaimEvent::OverpaymentInvoiced { number, on } => ClaimEventV1::OverpaymentInvoiced { number, on },
         ClaimEvent::OverpaymentWrittenOff {
             number,
@@ -429,6 +439,11 @@ fn claim_from_v1(dto: ClaimEventV1) -> Result<ClaimEvent, DecodeError> {
             number,
             amount: Pence::new(amount_pence),
             method: method_from(&method)?,
+            on,
+        },
+        ClaimEventV1::OverpaymentReduced { number, by_pence, on } => ClaimEvent::OverpaymentReduced {
+            number,
+            by: Pence::new(by_pence),
             on,
         },
         ClaimEventV1::OverpaymentInvoiced { number, on } => ClaimEvent::OverpaymentInvoiced { number, on },

@@ -197,6 +197,11 @@ pub(super) fn claim_events() -> Vec<ClaimEvent> {
             from: day("2025-09-01"),
             reason: "moved_away".into(),
         },
+        ClaimEvent::OverpaymentReduced {
+            number: 1,
+            by: Pence::new(4_000),
+            on: day("2025-09-02"),
+        },
     ]
 }
 

@@ -1,0 +1,222 @@
+//! The finance views of `precept.v1.Partnership`: the collection fund split and the
+//! performance view (REFERENCE §1.12, §3.4, §5.4). Called from the service in partnership.rs.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use precept_app::partnership::{
+    BenefitsPerformance, CollectionFacts, FinanceReads, YearCollection, collection_fund, collection_rates, months,
+};
+use precept_domain::partnership::RetentionShares;
+use precept_domain::{CouncilCode, FinancialYear};
+use tonic::Status;
+
+use crate::common::required_year;
+use crate::proto;
+use crate::status::query_error;
+use crate::validate::Violations;
+
+const UNREACHABLE: &str = "every None above recorded a violation, so finish() returned early";
+
+fn retention(v: &mut Violations, body: &proto::GetCollectionFundRequest) -> Option<RetentionShares> {
+    if !body.shares.is_empty() {
+        let shares = RetentionShares(body.shares.iter().map(|s| (s.body.clone(), s.bp)).collect());
+        let named = body
+            .shares
+            .iter()
+            .all(|s| !s.body.trim().is_empty() && s.body.len() <= 64);
+        if !shares.is_whole() || !named {
+            v.add("shares", "bodies must be named and their basis points sum to 10000");
+            return None;
+        }
+        return Some(shares);
+    }
+    match body.retention.as_str() {
+        "" | "two_tier_shire" => Some(RetentionShares::two_tier_shire()),
+        "two_tier_shire_county_fire" => Some(RetentionShares::two_tier_shire_county_fire()),
+        _ => {
+            v.add(
+                "retention",
+                "must be two_tier_shire or two_tier_shire_county_fire, or give shares",
+            );
+            None
+        }
+    }
+}
+
+/// `GetCollectionFund`.
+pub(crate) async fn collection_fund_view<R: FinanceReads>(
+    reads: &R,
+    councils: &HashSet<CouncilCode>,
+    body: &proto::GetCollectionFundRequest,
+) -> Result<proto::CollectionFund, Status> {
+    let mut v = Violations::default();
+    let council = v.council("council", &body.council, councils);
+    let year = required_year(&mut v, "year", &body.year);
+    let shares = retention(&mut v, body);
+    v.finish()?;
+    let (Some(council), Some(year), Some(shares)) = (council, year, shares) else {
+        unreachable!("{UNREACHABLE}");
+    };
+    let facts = reads.collection(&council, year).await.map_err(query_error)?;
+    let fund = collection_fund(&facts, &shares);
+    Ok(proto::CollectionFund {
+        council: council.to_string(),
+        year: year.to_string(),
+        council_tax_pence: fund.council_tax.get(),
+        preceptors: fund
+            .preceptors
+            .into_iter()
+            .map(|(body, kind, amount)| proto::BodyAmount {
+                body,
+                kind,
+                amount_pence: amount.get(),
+            })
+            .collect(),
+        business_rates_pence: fund.business_rates.get(),
+        retention: fund
+            .retention
+            .into_iter()
+            .map(|(body, amount)| proto::BodyAmount {
+                body,
+                kind: String::new(),
+                amount_pence: amount.get(),
+            })
+            .collect(),
+    })
+}
+
+fn service(
+    this: &YearCollection,
+    last: &YearCollection,
+    year: FinancialYear,
+    previous: FinancialYear,
+) -> proto::ServicePerformance {
+    let rates = collection_rates(this, year);
+    let last_rates = collection_rates(last, previous);
+    let collected = this.cumulative(year);
+    proto::ServicePerformance {
+        net_debit_pence: this.net_debit.get(),
+        months: months(year)
+            .into_iter()
+            .enumerate()
+            .map(|(n, month)| proto::MonthRate {
+                month,
+                collected_pence: collected[n].get(),
+                rate_bp: rates[n],
+                last_year_rate_bp: last_rates[n],
+            })
+            .collect(),
+    }
+}
+
+fn tenths(days: u64, count: u64) -> u64 {
+    (days * 10 + count / 2).checked_div(count).unwrap_or(0)
+}
+
+fn council_view(
+    name: &str,
+    (this, last): (&CollectionFacts, &CollectionFacts),
+    benefits: &BenefitsPerformance,
+    year: FinancialYear,
+    previous: FinancialYear,
+) -> proto::CouncilPerformance {
+    let (automated, officer) = benefits.uc_records;
+    proto::CouncilPerformance {
+        council: name.to_owned(),
+        council_tax: Some(service(&this.council_tax, &last.council_tax, year, previous)),
+        business_rates: Some(service(&this.business_rates, &last.business_rates, year, previous)),
+        new_claims: benefits.new_claims.0,
+        new_claim_days_tenths: tenths(benefits.new_claims.1, benefits.new_claims.0),
+        changes: benefits.changes.0,
+        change_days_tenths: tenths(benefits.changes.1, benefits.changes.0),
+        live_claims: benefits.live_claims,
+        uc_automated: automated,
+        uc_needing_officer: officer,
+        uc_automation_bp: (automated * 10_000)
+            .checked_div(automated + officer)
+            .map_or(0, |bp| u32::try_from(bp).unwrap_or(10_000)),
+    }
+}
+
+/// Adds `other`'s collection into `total`, month by month.
+fn add_collection(total: &mut YearCollection, other: &YearCollection) {
+    total.net_debit = total.net_debit + other.net_debit;
+    for (month, pence) in &other.by_month {
+        match total.by_month.iter_mut().find(|(m, _)| m == month) {
+            Some((_, sum)) => *sum = *sum + *pence,
+            None => total.by_month.push((month.clone(), *pence)),
+        }
+    }
+    total.by_month.sort();
+}
+
+fn add_facts(total: &mut CollectionFacts, other: &CollectionFacts) {
+    add_collection(&mut total.council_tax, &other.council_tax);
+    add_collection(&mut total.business_rates, &other.business_rates);
+}
+
+fn add_benefits(total: &mut BenefitsPerformance, other: &BenefitsPerformance) {
+    let add = |a: (u64, u64), b: (u64, u64)| (a.0 + b.0, a.1 + b.1);
+    total.new_claims = add(total.new_claims, other.new_claims);
+    total.changes = add(total.changes, other.changes);
+    total.uc_records = add(total.uc_records, other.uc_records);
+    total.live_claims += other.live_claims;
+}
+
+/// `GetPerformance`: for one council, or for `members` and their total.
+pub(crate) async fn performance_view<R: FinanceReads>(
+    reads: &R,
+    councils: &HashSet<CouncilCode>,
+    members: Vec<CouncilCode>,
+    body: &proto::GetPerformanceRequest,
+) -> Result<proto::Performance, Status> {
+    let mut v = Violations::default();
+    let one = if body.council.is_empty() {
+        Some(None)
+    } else {
+        v.council("council", &body.council, councils).map(Some)
+    };
+    let year = required_year(&mut v, "year", &body.year);
+    v.finish()?;
+    let (Some(one), Some(year)) = (one, year) else {
+        unreachable!("{UNREACHABLE}");
+    };
+    let previous = FinancialYear::starting(year.start_year() - 1).map_err(|_| Status::invalid_argument("year"))?;
+    let period: (NaiveDate, NaiveDate) = (year.first_day(), year.last_day());
+    let list = match &one {
+        Some(council) => vec![council.clone()],
+        None => members,
+    };
+    let mut views = Vec::new();
+    let (mut this_total, mut last_total) = (CollectionFacts::default(), CollectionFacts::default());
+    let mut benefits_total = BenefitsPerformance::default();
+    for council in &list {
+        let this = reads.collection(council, year).await.map_err(query_error)?;
+        let last = reads.collection(council, previous).await.map_err(query_error)?;
+        let benefits = reads.benefits(council, period).await.map_err(query_error)?;
+        views.push(council_view(
+            council.as_str(),
+            (&this, &last),
+            &benefits,
+            year,
+            previous,
+        ));
+        add_facts(&mut this_total, &this);
+        add_facts(&mut last_total, &last);
+        add_benefits(&mut benefits_total, &benefits);
+    }
+    if one.is_none() {
+        views.push(council_view(
+            "partnership",
+            (&this_total, &last_total),
+            &benefits_total,
+            year,
+            previous,
+        ));
+    }
+    Ok(proto::Performance {
+        year: year.to_string(),
+        councils: views,
+    })
+}
