@@ -505,6 +505,48 @@ async fn uc_file_import(database: TestDatabase) {
     );
     assert_eq!(stream_last_sequence(&nats).await, stream_before);
 
+    // A second day's file: three records the first file carried (already handled), and two
+    // records for one claim listed latest first. They are applied in date order: band 2 from
+    // 20 May, then back to band 1 from 25 May, so the claim ends on band 1 (80%).
+    let same_band = (0..records()).find(|i| mix_of(*i) == Mix::SameBand).expect("one");
+    let mut second = String::from(HEADER);
+    second.push('\n');
+    for index in 0..3 {
+        second.push_str(&format_record(&record(index)));
+        second.push('\n');
+    }
+    for (id, effective, earned) in [
+        ("UC-LATER", "2025-05-25", "390.00"),
+        ("UC-EARLIER", "2025-05-20", "520.00"),
+    ] {
+        let mut r = record(same_band);
+        r.record_id = id.into();
+        r.effective_date = effective.parse().expect("date");
+        r.earned_income = pence(earned);
+        second.push_str(&format_record(&r));
+        second.push('\n');
+    }
+    let report2 = import(&mut client, second.as_bytes(), "uc-2025-06-03", 0).await;
+    assert_eq!((report2.already_handled, report2.reassessed), (3, 2));
+    let view = client
+        .get_claim(GetClaimRequest {
+            council: COUNCIL.into(),
+            claim_id: claim_id(same_band),
+            min_sequence: report2.last_sequence,
+        })
+        .await
+        .expect("claim")
+        .into_inner();
+    let awards: Vec<(String, u32)> = view
+        .awards
+        .iter()
+        .map(|a| (a.from.clone(), a.figures.as_ref().map_or(0, |f| f.band)))
+        .collect();
+    assert_eq!(
+        awards,
+        [("2025-04-07", 1), ("2025-05-20", 2), ("2025-05-25", 1)].map(|(from, band)| (from.to_owned(), band))
+    );
+
     // A file without a valid header is refused whole, naming the field.
     let refused = client
         .import_uc_file(futures::stream::iter([UcFileChunk {

@@ -580,5 +580,29 @@ async fn collection_fund_and_performance_views_through_grpc() {
         );
         assert!(ct.months.iter().all(|m| m.last_year_rate_bp == 0));
     }
+
+    // The same views as CSV (`precept report collection-fund` / `performance`).
+    let report = precept_server::finance_report::FinanceReport {
+        server: app.address.clone(),
+        council: "swale".into(),
+        year: "2025/26".into(),
+    };
+    let mut csv = Vec::new();
+    let rows = precept_server::finance_report::collection_fund(&report, &mut csv, false)
+        .await
+        .expect("collection fund report");
+    assert_eq!(rows, 4 + 4 + 2, "four preceptors, four retention bodies, two totals");
+    let text = String::from_utf8(csv).expect("utf-8");
+    assert!(text.starts_with("service,body,kind,amount_pence\n"), "{text}");
+    assert!(text.contains("council_tax,kent-pcc,police,11857\n"), "{text}");
+    assert!(text.contains("council_tax,TOTAL,,100000\n"), "{text}");
+    assert!(text.contains("business_rates,central,,0\n"), "{text}");
+    let mut csv = Vec::new();
+    let rows = precept_server::finance_report::performance(&report, &mut csv, false)
+        .await
+        .expect("performance report");
+    assert_eq!(rows, 12);
+    let text = String::from_utf8(csv).expect("utf-8");
+    assert!(text.contains("swale,2025-05,100000,4388,0,0,0,0,"), "{text}");
     app.stop().await;
 }
