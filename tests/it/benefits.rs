@@ -283,7 +283,7 @@ async fn import(
 
 /// The partnership's benefit-claims and UC-records drivers for the council, read through a
 /// two-line apportionment (one line by each driver).
-async fn benefits_drivers(app: &precept_testkit::TestApp) -> (u64, u64) {
+async fn benefits_drivers(app: &precept_testkit::TestApp) -> (u64, u64, u64) {
     use precept_api::proto::{
         CostDriver, GetApportionmentRequest, JoinPartnershipRequest, PartnershipService, PerUnitCharge,
         SetCostLineRequest, set_cost_line_request::Basis,
@@ -301,6 +301,7 @@ async fn benefits_drivers(app: &precept_testkit::TestApp) -> (u64, u64) {
         .expect("joined");
     for (name, basis) in [
         ("benefits staff", Basis::Driver(CostDriver::BenefitClaims as i32)),
+        ("assessment", Basis::Driver(CostDriver::ClaimsAssessed as i32)),
         (
             "uc processing",
             Basis::PerUnit(PerUnitCharge {
@@ -328,6 +329,7 @@ async fn benefits_drivers(app: &precept_testkit::TestApp) -> (u64, u64) {
             year: "2025/26".into(),
             on: "2025-06-30".into(),
             actual: false,
+            ..GetApportionmentRequest::default()
         })
         .await
         .expect("apportionment")
@@ -339,7 +341,7 @@ async fn benefits_drivers(app: &precept_testkit::TestApp) -> (u64, u64) {
             .and_then(|l| l.shares.first())
             .map_or(0, |share| share.driver)
     };
-    (driver("benefits staff"), driver("uc processing"))
+    (driver("benefits staff"), driver("uc processing"), driver("assessment"))
 }
 
 async fn stream_last_sequence(nats: &TestNats) -> u64 {
@@ -493,7 +495,9 @@ async fn uc_file_import(database: TestDatabase) {
     // (matched or not) counted from the events.
     let drivers = benefits_drivers(&app).await;
     let claims = records() as u64 - u64::from(expected(Mix::Unmatched));
-    assert_eq!(drivers, (claims, records() as u64));
+    // Claims assessed: every claim decided, and every change re-awarded by rule.
+    let assessed = claims - u64::from(expected(Mix::NotDecided)) + u64::from(expected(Mix::BandChange));
+    assert_eq!(drivers, (claims, records() as u64, assessed));
 
     // The same file again changes nothing.
     let stream_before = stream_last_sequence(&nats).await;

@@ -263,7 +263,84 @@ async fn three_councils_share_costs_by_the_drivers_the_system_counted() {
             ),
         ]
     );
+
+    // The tolerance rule (REFERENCE §5.3): the budget's drivers (30:20:10 accounts) are fixed
+    // as the estimate; staff's actual cost is £120,000.
+    partnership
+        .fix_estimate(
+            year,
+            (d("2025-06-30"), (year.first_day(), year.last_day())),
+            &drivers,
+            &request_meta("estimate"),
+        )
+        .await
+        .expect("estimate");
+    partnership
+        .change_pool(
+            year,
+            PoolCommand::RecordActual {
+                name: "staff".into(),
+                amount: gbp("120000.00"),
+                on: d("2026-03-31"),
+            },
+            &request_meta("staff-actual"),
+        )
+        .await
+        .expect("actual");
+    let outturn = ApportionmentRequest {
+        amounts: Amounts::Actual,
+        ..request
+    };
+    let staff = |view: &precept_app::partnership::Apportionment| -> (Vec<Pence>, String) {
+        let shares = view.lines.iter().find(|(name, _)| name == "staff").expect("staff");
+        let used = view.used.iter().find(|(name, _)| name == "staff").expect("staff used");
+        (shares.1.iter().map(|s| s.amount).collect(), format!("{:?}", used.1))
+    };
+    // One more account at Tunbridge Wells: 11 of 61 is 18.03%, 1.37 points above its estimated
+    // 16.67%: within 3 points, so the estimate stands: £60,000 / £40,000 / £20,000.
+    open_more(&council_tax, &councils[2], 0, 1).await;
+    let view = partnership.apportionment(outturn, &drivers).await.expect("outturn");
+    let (amounts, used) = staff(&view);
+    assert_eq!(amounts, [gbp("60000.00"), gbp("40000.00"), gbp("20000.00")]);
+    assert!(used.starts_with("Estimate"), "{used}");
+    // Five more: 16 of 66 is 24.24%, 7.58 points above: shares follow the actual drivers,
+    // 30:20:16 of £120,000 = £54,545.45 / £36,363.64 / £29,090.91 (two pennies placed by the
+    // largest remainders).
+    open_more(&council_tax, &councils[2], 1, 5).await;
+    let view = partnership.apportionment(outturn, &drivers).await.expect("outturn");
+    let (amounts, used) = staff(&view);
+    assert_eq!(amounts, [gbp("54545.45"), gbp("36363.64"), gbp("29090.91")]);
+    assert!(used.starts_with("Actual"), "{used}");
     projector.shutdown().await;
+}
+
+/// Opens `count` more accounts at `council`, at new properties numbered from `first`.
+async fn open_more<S: Stores>(service: &CouncilTaxService<S>, council: &CouncilCode, first: usize, count: usize) {
+    for n in first..first + count {
+        let uprn = Uprn::parse(&(31_000_000 + n).to_string()).expect("uprn");
+        let register = PropertyCommand::Register {
+            address_reference: format!("BLPU-MORE-{n}"),
+            band: Band::C,
+            parish_area: None,
+            effective_from: d("1993-04-01"),
+        };
+        service
+            .register_property(council, uprn, register, &request_meta(&format!("p-more-{council}-{n}")))
+            .await
+            .expect("property");
+        let open = OpenAccount {
+            property: uprn,
+            liability_start: d("2024-04-01"),
+            liable_parties: vec![PartyId::from_uuid(Uuid::new_v4()).expect("id")],
+            balance_brought_forward_pence: Pence::ZERO,
+            instalment_plan: InstalmentPlan::default(),
+        };
+        let id = AccountId::from_uuid(Uuid::new_v4()).expect("id");
+        service
+            .open_account(council, &id, open, &request_meta(&format!("a-more-{council}-{n}")))
+            .await
+            .expect("open");
+    }
 }
 
 /// The same through gRPC: members join, lines are set, the apportionment and what-if are
@@ -355,6 +432,7 @@ async fn partnership_views_through_grpc() {
             year: "2025/26".into(),
             on: "2025-06-30".into(),
             actual: false,
+            ..GetApportionmentRequest::default()
         })
         .await
         .expect("apportionment")
@@ -365,6 +443,46 @@ async fn partnership_views_through_grpc() {
     // £6,000 by 3:2:1 and £1,000.01 at 50/30/20 (the penny to the first of the equal remainders).
     let totals: Vec<i64> = view.members.iter().map(|member| member.amount_pence).collect();
     assert_eq!(totals, [300_000 + 50_001, 200_000 + 30_000, 100_000 + 20_000]);
+    assert_eq!(staff.drivers_used, "measured");
+
+    // The budget's drivers fixed as the estimate; a quarter's view then shares by it, and a
+    // period outside the year is refused.
+    client
+        .fix_driver_estimate(precept_api::proto::FixDriverEstimateRequest {
+            request_id: "estimate".into(),
+            year: "2025/26".into(),
+            on: "2025-06-30".into(),
+            correlation_id: String::new(),
+        })
+        .await
+        .expect("estimate");
+    let quarter = client
+        .get_apportionment(GetApportionmentRequest {
+            year: "2025/26".into(),
+            on: "2025-06-30".into(),
+            actual: false,
+            from: "2025-04-01".into(),
+            to: "2025-06-30".into(),
+        })
+        .await
+        .expect("quarter")
+        .into_inner();
+    let staff = quarter.lines.iter().find(|line| line.name == "staff").expect("staff");
+    assert_eq!(
+        (staff.drivers_used.as_str(), staff.largest_movement_bp),
+        ("estimate", 0)
+    );
+    let refused = client
+        .get_apportionment(GetApportionmentRequest {
+            year: "2025/26".into(),
+            on: "2025-06-30".into(),
+            actual: false,
+            from: "2025-01-01".into(),
+            to: "2025-06-30".into(),
+        })
+        .await
+        .expect_err("outside the year");
+    assert_eq!(bad_fields(&refused), ["from"]);
     let what_if = client
         .get_what_if(GetWhatIfRequest {
             year: "2025/26".into(),
@@ -441,6 +559,7 @@ async fn partnership_views_through_grpc() {
         year: "2025/26".into(),
         on: "2025-06-30".into(),
         actual: false,
+        period: (String::new(), String::new()),
     };
     let mut csv = Vec::new();
     let rows = precept_server::report::apportionment(&report, &mut csv, false)

@@ -9,8 +9,9 @@ use chrono::NaiveDate;
 use precept_app::partnership::{
     Amounts, ApportionmentRequest, DriverReads, FinanceReads, PartnershipService, PartnershipStores,
 };
+use precept_domain::partnership::drivers::DriversUsed;
 use precept_domain::partnership::{
-    AgreementCommand, Driver, Limits, LineBasis, LineSpec, PoolCommand, Proposal, Service,
+    AgreementCommand, Driver, Limits, LineBasis, LineSpec, PoolCommand, Proposal, Service, TrueUp,
 };
 use precept_domain::{CouncilCode, FinancialYear, Pence};
 use tonic::{Request, Response, Status};
@@ -61,6 +62,7 @@ fn driver(v: &mut Violations, field: &str, value: i32) -> Option<Driver> {
         Ok(proto::CostDriver::PaymentsProcessed) => Some(Driver::PaymentsProcessed),
         Ok(proto::CostDriver::RecoveryActions) => Some(Driver::RecoveryActions),
         Ok(proto::CostDriver::UcRecordsHandled) => Some(Driver::UcRecordsHandled),
+        Ok(proto::CostDriver::ClaimsAssessed) => Some(Driver::ClaimsAssessed),
         Ok(proto::CostDriver::Unspecified) | Err(_) => {
             v.add(field, "must be a driver other than UNSPECIFIED");
             None
@@ -89,6 +91,41 @@ fn year_and_day(v: &mut Violations, year: &str, on: &str) -> Option<(FinancialYe
         return None;
     }
     Some((year, on))
+}
+
+/// An optional period within `year` (`from` and `to` both, or neither: the whole year).
+fn period_within(
+    v: &mut Violations,
+    year: Option<FinancialYear>,
+    (from, to): (&str, &str),
+) -> Option<(NaiveDate, NaiveDate)> {
+    let year = year?;
+    if from.is_empty() && to.is_empty() {
+        return Some((year.first_day(), year.last_day()));
+    }
+    let (from, to) = crate::common::date_range(v, from, to);
+    let (from, to) = (from?, to?);
+    if !year.contains(from) || !year.contains(to) {
+        v.add("from", "the period must lie within the year");
+        return None;
+    }
+    Some((from, to))
+}
+
+/// How a line's drivers were chosen, and the largest movement (basis points, rounded down).
+fn drivers_used(used: &[(String, DriversUsed)], line: &str) -> (&'static str, u32) {
+    let movement = |decision: &TrueUp| {
+        let largest = match decision {
+            TrueUp::KeepEstimate { largest } => largest.as_ref().map(|(_, bp)| *bp),
+            TrueUp::UseActual { largest } => Some(largest.1),
+        };
+        largest.map_or(0, |bp| u32::try_from(bp.to_integer()).unwrap_or(u32::MAX))
+    };
+    match used.iter().find(|(name, _)| name == line).map(|(_, used)| used) {
+        Some(DriversUsed::Estimate(decision)) => ("estimate", movement(decision)),
+        Some(DriversUsed::Actual(decision)) => ("actual", movement(decision)),
+        Some(DriversUsed::Measured) | None => ("measured", 0),
+    }
 }
 
 #[tonic::async_trait]
@@ -232,24 +269,28 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
         let mut v = Violations::default();
         let body = request.get_ref();
         let year_and_day = year_and_day(&mut v, &body.year, &body.on);
+        let period = period_within(&mut v, year_and_day.map(|(year, _)| year), (&body.from, &body.to));
         v.finish()?;
         let (year, on) = year_and_day.expect(UNREACHABLE);
         let request = ApportionmentRequest {
             year,
             amounts: if body.actual { Amounts::Actual } else { Amounts::Budget },
             on,
-            period: (year.first_day(), year.last_day()),
+            period: period.expect(UNREACHABLE),
         };
         let view = self
             .app
             .apportionment(request, self.drivers.as_ref())
             .await
             .map_err(crate::status::partnership)?;
+        let used = view.used;
         Ok(Response::new(proto::Apportionment {
             lines: view
                 .lines
                 .into_iter()
                 .map(|(name, shares)| proto::LineApportionment {
+                    drivers_used: drivers_used(&used, &name).0.to_owned(),
+                    largest_movement_bp: drivers_used(&used, &name).1,
                     name,
                     shares: shares
                         .into_iter()
@@ -319,6 +360,32 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
                 })
                 .collect(),
         }))
+    }
+
+    async fn fix_driver_estimate(
+        &self,
+        request: Request<proto::FixDriverEstimateRequest>,
+    ) -> Result<Response<CommitReceipt>, Status> {
+        let mut v = Violations::default();
+        let body = request.get_ref();
+        let meta = command_meta(
+            &mut v,
+            &request,
+            "FixDriverEstimate",
+            &body.request_id,
+            &body.correlation_id,
+        );
+        let year_and_day = year_and_day(&mut v, &body.year, &body.on);
+        v.finish()?;
+        let (Some(meta), Some((year, on))) = (meta, year_and_day) else {
+            unreachable!("{UNREACHABLE}");
+        };
+        let period = (year.first_day(), year.last_day());
+        reply(
+            self.app
+                .fix_estimate(year, (on, period), self.drivers.as_ref(), &meta)
+                .await,
+        )
     }
 
     async fn get_collection_fund(

@@ -82,6 +82,7 @@ impl<F: FeedSource> DriverReads for PartnershipDrivers<F> {
                     "payments_processed" => Driver::PaymentsProcessed,
                     "recovery_actions" => Driver::RecoveryActions,
                     "uc_records_handled" => Driver::UcRecordsHandled,
+                    "claims_assessed" => Driver::ClaimsAssessed,
                     _ => continue,
                 };
                 values.insert((driver, member.clone()), count(total));

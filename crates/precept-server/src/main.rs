@@ -87,6 +87,12 @@ struct ApportionmentArgs {
     /// Share the actual costs rather than the budget.
     #[arg(long)]
     actual: bool,
+    /// Count activity from this day (YYYY-MM-DD; with --to, e.g. a quarter).
+    #[arg(long, default_value = "")]
+    from: String,
+    /// Count activity to this day.
+    #[arg(long, default_value = "")]
+    to: String,
     /// Write to this file (with a progress bar) rather than stdout.
     #[arg(long)]
     output: Option<PathBuf>,
@@ -229,6 +235,7 @@ async fn main() -> anyhow::Result<()> {
                 year: args.year,
                 on: args.on,
                 actual: args.actual,
+                period: (args.from, args.to),
             };
             let rows = match &args.output {
                 Some(path) => {

@@ -40,6 +40,8 @@ pub struct ApportionmentReport {
     pub on: String,
     /// Actual costs rather than the budget.
     pub actual: bool,
+    /// The period activity is counted over (a quarter, say); both empty: the whole year.
+    pub period: (String, String),
 }
 
 /// Writes the apportionment as CSV: `line,member,driver,amount_pence,bound`, then one
@@ -57,6 +59,8 @@ pub async fn apportionment(report: &ApportionmentReport, out: impl Write, progre
             year: report.year.clone(),
             on: report.on.clone(),
             actual: report.actual,
+            from: report.period.0.clone(),
+            to: report.period.1.clone(),
         })
         .await
         .map_err(|status| anyhow::anyhow!("{}: {}", status.code(), status.message()))?

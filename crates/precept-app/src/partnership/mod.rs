@@ -13,10 +13,11 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use precept_domain::council_year::CouncilYearId;
 use precept_domain::partnership::agreement::{AgreementError, AgreementId, AgreementState};
+use precept_domain::partnership::drivers::DriversUsed;
 use precept_domain::partnership::pool::PoolError;
 use precept_domain::partnership::{
-    Agreement, AgreementCommand, ApportionError, CostPool, DriverValues, LineShare, MemberComparison, PoolCommand,
-    PoolState, Proposal, apportion, what_if,
+    Agreement, AgreementCommand, ApportionError, CostPool, DriverEstimate, DriverValues, LineShare, MemberComparison,
+    PoolCommand, PoolState, Proposal, apportion, what_if,
 };
 use precept_domain::{CouncilCode, FinancialYear, Pence};
 
@@ -87,6 +88,9 @@ pub struct Apportionment {
     pub lines: Vec<(String, Vec<LineShare>)>,
     /// Each member's total, in code order.
     pub members: Vec<(CouncilCode, Pence)>,
+    /// Which drivers each line was shared by (the budget's estimate, or the actual drivers
+    /// once a member's share moved beyond the tolerance; REFERENCE §5.3).
+    pub used: Vec<(String, DriversUsed)>,
 }
 
 /// One member's share of one line, budget against actual: what a recharge statement lists.
@@ -192,6 +196,33 @@ impl<S: PartnershipStores> PartnershipService<S> {
             .await?)
     }
 
+    /// Records the drivers the year's budget shares are estimated on: every member's drivers
+    /// measured on `on` (caseloads) and over `period` (activity), as the apportionment measures
+    /// them (REFERENCE §5.3).
+    ///
+    /// # Errors
+    /// [`PartnershipError`].
+    pub async fn fix_estimate<R: DriverReads>(
+        &self,
+        year: FinancialYear,
+        (on, period): (NaiveDate, (NaiveDate, NaiveDate)),
+        reads: &R,
+        meta: &RequestMeta,
+    ) -> Result<CommandOutcome, PartnershipError> {
+        let agreement = self.agreement().await?;
+        let members: Vec<CouncilCode> = agreement.members.keys().cloned().collect();
+        let drivers = reads.drivers(&members, on, period).await?;
+        let estimate = DriverEstimate {
+            on,
+            values: drivers
+                .0
+                .into_iter()
+                .map(|((driver, member), value)| (driver, member, value))
+                .collect(),
+        };
+        self.change_pool(year, PoolCommand::SetEstimate(estimate), meta).await
+    }
+
     /// Every member's cost before and after `proposal` joins, from the year's lines measured
     /// as [`Self::apportionment`] measures them.
     ///
@@ -283,14 +314,23 @@ impl<S: PartnershipStores> PartnershipService<S> {
         let members: Vec<CouncilCode> = agreement.members.keys().cloned().collect();
         let drivers = reads.drivers(&members, request.on, request.period).await?;
         let mut lines = Vec::new();
+        let mut used = Vec::new();
         let mut totals: std::collections::BTreeMap<CouncilCode, Pence> = std::collections::BTreeMap::new();
+        let estimate = pool.estimate.as_ref().map(DriverEstimate::driver_values);
+        let outturn = request.amounts == Amounts::Actual;
         for (name, line) in &pool.lines {
             let mut spec = line.spec.clone();
-            if request.amounts == Amounts::Actual {
+            if outturn {
                 let Some(actual) = line.actual else { continue };
                 spec.amount = actual;
             }
-            let measured = spec.measured(&agreement, request.on, &drivers);
+            let (measured, drivers_used) = spec.measured_against(
+                &agreement,
+                request.on,
+                (&drivers, estimate.as_ref()),
+                (outturn, pool.tolerance_bp),
+            );
+            used.push((name.clone(), drivers_used));
             let shares = apportion(&measured).map_err(|error| PartnershipError::Apportion {
                 line: name.clone(),
                 error,
@@ -305,6 +345,7 @@ impl<S: PartnershipStores> PartnershipService<S> {
             drivers,
             lines,
             members: totals.into_iter().collect(),
+            used,
         })
     }
 }

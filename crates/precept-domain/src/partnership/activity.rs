@@ -19,6 +19,8 @@ pub struct ActivityCounts {
     pub recovery_actions: u64,
     /// UC notification records handled.
     pub uc_records_handled: u64,
+    /// Benefit claims and changes decided.
+    pub claims_assessed: u64,
 }
 
 /// A kind of work an event records.
@@ -32,6 +34,8 @@ pub enum ActivityKind {
     RecoveryAction,
     /// A UC notification record handled (by rule or as a work item).
     UcRecordHandled,
+    /// A benefit claim or change decided.
+    ClaimAssessed,
 }
 
 impl ActivityKind {
@@ -42,6 +46,7 @@ impl ActivityKind {
             ActivityKind::PaymentProcessed => "payments_processed",
             ActivityKind::RecoveryAction => "recovery_actions",
             ActivityKind::UcRecordHandled => "uc_records_handled",
+            ActivityKind::ClaimAssessed => "claims_assessed",
         }
     }
 }
@@ -74,6 +79,7 @@ impl ActivityCounts {
                 ActivityKind::PaymentProcessed => self.payments_processed += 1,
                 ActivityKind::RecoveryAction => self.recovery_actions += 1,
                 ActivityKind::UcRecordHandled => self.uc_records_handled += 1,
+                ActivityKind::ClaimAssessed => self.claims_assessed += 1,
             },
             _ => {}
         }

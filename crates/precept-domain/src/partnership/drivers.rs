@@ -31,6 +31,8 @@ pub enum Driver {
     RecoveryActions,
     /// Universal Credit records handled in the period.
     UcRecordsHandled,
+    /// Benefit claims and changes decided in the period.
+    ClaimsAssessed,
 }
 
 /// How a configured line is shared.
@@ -75,7 +77,50 @@ impl DriverValues {
     }
 }
 
+/// Which drivers a line was shared by (REFERENCE §5.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DriversUsed {
+    /// As measured (no estimate recorded, or not a driver-shared line).
+    Measured,
+    /// The budget's estimate: it stands while actual shares stay within the tolerance.
+    Estimate(super::true_up::TrueUp),
+    /// The actual drivers: a member's share moved beyond the tolerance.
+    Actual(super::true_up::TrueUp),
+}
+
 impl LineSpec {
+    /// The line measured for an outturn (`actual` amounts) or a budget: a driver-shared line
+    /// with an estimate uses the estimate for the budget, and for the outturn unless the
+    /// actual drivers moved a member's share by more than `tolerance_bp` (REFERENCE §5.3).
+    /// Fixed and per-unit lines are always measured as they are.
+    pub fn measured_against(
+        &self,
+        agreement: &AgreementState,
+        on: NaiveDate,
+        (measured, estimate): (&DriverValues, Option<&DriverValues>),
+        (outturn, tolerance_bp): (bool, u32),
+    ) -> (CostLine, DriversUsed) {
+        let (LineBasis::Driver(driver), Some(estimate)) = (&self.basis, estimate) else {
+            return (self.measured(agreement, on, measured), DriversUsed::Measured);
+        };
+        if !outturn {
+            let kept = super::true_up::TrueUp::KeepEstimate { largest: None };
+            return (self.measured(agreement, on, estimate), DriversUsed::Estimate(kept));
+        }
+        let members = agreement.taking(self.service, on);
+        let values = |drivers: &DriverValues| -> Vec<(CouncilCode, u64)> {
+            members.iter().map(|m| (m.clone(), drivers.get(*driver, m))).collect()
+        };
+        match super::true_up::true_up(&values(estimate), &values(measured), tolerance_bp) {
+            kept @ super::true_up::TrueUp::KeepEstimate { .. } => {
+                (self.measured(agreement, on, estimate), DriversUsed::Estimate(kept))
+            }
+            moved @ super::true_up::TrueUp::UseActual { .. } => {
+                (self.measured(agreement, on, measured), DriversUsed::Actual(moved))
+            }
+        }
+    }
+
     /// The line for the members taking its service on `on`, with the drivers measured. A
     /// fixed split keeps only those members' shares (they must still sum to 10,000, which
     /// `apportion` checks).

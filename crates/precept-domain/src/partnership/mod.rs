@@ -32,6 +32,6 @@ pub use agreement::{Agreement, AgreementCommand, AgreementEvent, AgreementState,
 pub use apportion::{ApportionError, Basis, CostLine, Limits, LineShare, apportion};
 pub use collection_fund::{RetentionShares, split_receipts};
 pub use drivers::{Driver, DriverValues, LineBasis, LineSpec};
-pub use pool::{CostPool, PoolCommand, PoolEvent, PoolLine, PoolState};
+pub use pool::{CostPool, DriverEstimate, PoolCommand, PoolEvent, PoolLine, PoolState};
 pub use true_up::{TrueUp, true_up};
 pub use what_if::{MemberComparison, Proposal, what_if};

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use futures::future::BoxFuture;
 
-use super::drivers::{LineBasis, LineSpec};
+use super::drivers::{Driver, DriverValues, LineBasis, LineSpec};
 use crate::aggregate::{Aggregate, AggregateKind};
 use crate::council_year::CouncilYearId;
+use crate::ids::CouncilCode;
 use crate::money::Pence;
 
 /// The tolerance REFERENCE §5.3 reports in practice: 3 percentage points.
@@ -36,6 +37,29 @@ pub enum PoolCommand {
     },
     /// Set the re-adjustment tolerance, basis points.
     SetTolerance(u32),
+    /// Record the drivers the budget's shares are estimated on (REFERENCE §5.3).
+    SetEstimate(DriverEstimate),
+}
+
+/// The drivers a year's shares were estimated on at budget time, by driver and member.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DriverEstimate {
+    /// The day they were measured.
+    pub on: NaiveDate,
+    /// Values by driver and member.
+    pub values: Vec<(Driver, CouncilCode, u64)>,
+}
+
+impl DriverEstimate {
+    /// As driver values.
+    pub fn driver_values(&self) -> DriverValues {
+        DriverValues(
+            self.values
+                .iter()
+                .map(|(driver, member, value)| ((*driver, member.clone()), *value))
+                .collect(),
+        )
+    }
 }
 
 /// Something that happened to a pool.
@@ -59,6 +83,8 @@ pub enum PoolEvent {
     },
     /// The tolerance was set.
     ToleranceSet(u32),
+    /// The budget's driver estimate was recorded.
+    EstimateSet(DriverEstimate),
 }
 
 /// A line with its actual cost, once recorded.
@@ -77,6 +103,9 @@ pub struct PoolState {
     pub lines: BTreeMap<String, PoolLine>,
     /// Re-adjustment tolerance, basis points.
     pub tolerance_bp: u32,
+    /// The drivers the budget's shares are estimated on, once recorded.
+    #[serde(default)]
+    pub estimate: Option<DriverEstimate>,
 }
 
 impl Default for PoolState {
@@ -84,6 +113,7 @@ impl Default for PoolState {
         PoolState {
             lines: BTreeMap::new(),
             tolerance_bp: TOLERANCE_BP_DEFAULT,
+            estimate: None,
         }
     }
 }
@@ -167,6 +197,12 @@ fn decide(state: &PoolState, command: PoolCommand) -> Result<Vec<PoolEvent>, Poo
             }
             Ok(vec![PoolEvent::ToleranceSet(bp)])
         }
+        PoolCommand::SetEstimate(estimate) => {
+            if state.estimate.as_ref() == Some(&estimate) {
+                return Ok(Vec::new());
+            }
+            Ok(vec![PoolEvent::EstimateSet(estimate)])
+        }
     }
 }
 
@@ -194,6 +230,7 @@ impl Aggregate for CostPool {
                 state.lines.remove(&name);
             }
             PoolEvent::ToleranceSet(bp) => state.tolerance_bp = bp,
+            PoolEvent::EstimateSet(estimate) => state.estimate = Some(estimate),
         }
         Ok(state)
     }
@@ -214,6 +251,7 @@ impl AggregateKind for CostPool {
     fn effective_date(event: &PoolEvent) -> Option<NaiveDate> {
         match event {
             PoolEvent::ActualRecorded { on, .. } => Some(*on),
+            PoolEvent::EstimateSet(estimate) => Some(estimate.on),
             PoolEvent::LineSet(_) | PoolEvent::LineRemoved { .. } | PoolEvent::ToleranceSet(_) => None,
         }
     }

@@ -518,6 +518,7 @@ mod activity {
                 payments_processed: 2,
                 recovery_actions: 1,
                 uc_records_handled: 0,
+                claims_assessed: 0,
             }
         );
     }

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use precept_app::{RequestLog, StreamPosition};
 use precept_domain::council_year::CouncilYearId;
-use precept_domain::partnership::{CostPool, Driver, Limits, LineBasis, LineSpec, PoolEvent, PoolState};
+use precept_domain::partnership::{
+    CostPool, Driver, DriverEstimate, Limits, LineBasis, LineSpec, PoolEvent, PoolState,
+};
 use precept_domain::{AggregateKind, CouncilCode, Pence};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +18,7 @@ const LINE_SET: &str = "CostLineSet";
 const ACTUAL: &str = "CostLineActualRecorded";
 const REMOVED: &str = "CostLineRemoved";
 const TOLERANCE: &str = "ToleranceSet";
+const ESTIMATE: &str = "DriverEstimateSet";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -28,6 +31,7 @@ enum DriverV1 {
     PaymentsProcessed,
     RecoveryActions,
     UcRecordsHandled,
+    ClaimsAssessed,
 }
 
 impl From<Driver> for DriverV1 {
@@ -41,6 +45,7 @@ impl From<Driver> for DriverV1 {
             Driver::PaymentsProcessed => DriverV1::PaymentsProcessed,
             Driver::RecoveryActions => DriverV1::RecoveryActions,
             Driver::UcRecordsHandled => DriverV1::UcRecordsHandled,
+            Driver::ClaimsAssessed => DriverV1::ClaimsAssessed,
         }
     }
 }
@@ -56,6 +61,7 @@ impl From<DriverV1> for Driver {
             DriverV1::PaymentsProcessed => Driver::PaymentsProcessed,
             DriverV1::RecoveryActions => Driver::RecoveryActions,
             DriverV1::UcRecordsHandled => Driver::UcRecordsHandled,
+            DriverV1::ClaimsAssessed => Driver::ClaimsAssessed,
         }
     }
 }
@@ -110,6 +116,46 @@ struct RemovedV1 {
 #[derive(Debug, Serialize, Deserialize)]
 struct ToleranceV1 {
     tolerance_bp: u32,
+}
+
+/// `DriverEstimateSet`, schema 1.
+#[derive(Debug, Serialize, Deserialize)]
+struct EstimateV1 {
+    on: NaiveDate,
+    values: Vec<EstimateValueV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct EstimateValueV1 {
+    driver: DriverV1,
+    member: String,
+    value: u64,
+}
+
+fn estimate_v1(estimate: &DriverEstimate) -> EstimateV1 {
+    EstimateV1 {
+        on: estimate.on,
+        values: estimate
+            .values
+            .iter()
+            .map(|(driver, member, value)| EstimateValueV1 {
+                driver: (*driver).into(),
+                member: member.as_str().to_owned(),
+                value: *value,
+            })
+            .collect(),
+    }
+}
+
+fn estimate_from_v1(estimate: EstimateV1) -> Result<DriverEstimate, DecodeError> {
+    Ok(DriverEstimate {
+        on: estimate.on,
+        values: estimate
+            .values
+            .into_iter()
+            .map(|v| Ok((v.driver.into(), member(&v.member)?, v.value)))
+            .collect::<Result<_, DecodeError>>()?,
+    })
 }
 
 fn member(text: &str) -> Result<CouncilCode, DecodeError> {
@@ -202,6 +248,7 @@ impl StoredAggregate for CostPool {
             ),
             PoolEvent::LineRemoved { name } => (REMOVED, to_value(&RemovedV1 { name: name.clone() })),
             PoolEvent::ToleranceSet(bp) => (TOLERANCE, to_value(&ToleranceV1 { tolerance_bp: *bp })),
+            PoolEvent::EstimateSet(estimate) => (ESTIMATE, to_value(&estimate_v1(estimate))),
         };
         EncodedEvent {
             event_type: event_type.to_owned(),
@@ -224,6 +271,10 @@ impl StoredAggregate for CostPool {
             (REMOVED, 1) => Ok(PoolEvent::LineRemoved {
                 name: from_value::<RemovedV1>(&event.data, REMOVED)?.name,
             }),
+            (ESTIMATE, 1) => Ok(PoolEvent::EstimateSet(estimate_from_v1(from_value(
+                &event.data,
+                ESTIMATE,
+            )?)?)),
             (TOLERANCE, 1) => Ok(PoolEvent::ToleranceSet(
                 from_value::<ToleranceV1>(&event.data, TOLERANCE)?.tolerance_bp,
             )),
@@ -260,7 +311,8 @@ mod tests {
 {"type":"CostLineSet","schema":1,"data":{"name":"enforcement","service":"recovery","amount_pence":0,"basis":"per_unit","rate_pence":1250,"driver":"recovery_actions"}}
 {"type":"CostLineActualRecorded","schema":1,"data":{"name":"staff","amount_pence":103000000,"on":"2026-04-30"}}
 {"type":"CostLineRemoved","schema":1,"data":{"name":"ICT licences"}}
-{"type":"ToleranceSet","schema":1,"data":{"tolerance_bp":300}}"#;
+{"type":"ToleranceSet","schema":1,"data":{"tolerance_bp":300}}
+{"type":"DriverEstimateSet","schema":1,"data":{"on":"2025-03-01","values":[{"driver":"claims_assessed","member":"swale","value":2104},{"driver":"benefit_claims","member":"maidstone","value":1308}]}}"#;
 
     #[test]
     fn cost_pool_events_v1_match_the_golden_text() {
@@ -305,6 +357,13 @@ mod tests {
                 name: "ICT licences".into(),
             },
             PoolEvent::ToleranceSet(300),
+            PoolEvent::EstimateSet(DriverEstimate {
+                on: "2025-03-01".parse().expect("date"),
+                values: vec![
+                    (Driver::ClaimsAssessed, code("swale"), 2_104),
+                    (Driver::BenefitClaims, code("maidstone"), 1_308),
+                ],
+            }),
         ];
         let lines: Vec<String> = events
             .iter()

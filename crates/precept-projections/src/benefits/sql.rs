@@ -49,6 +49,9 @@ macro_rules! backend {
                 for (day, count) in &folded.uc_handled {
                     activity.add_many(None, BENEFITS, (ActivityKind::UcRecordHandled, *day), *count);
                 }
+                for decision in &folded.decisions {
+                    activity.add(None, BENEFITS, (ActivityKind::ClaimAssessed, decision.decided));
+                }
                 write_claims(tx, council, &folded).await?;
                 write_work(tx, council, &folded).await?;
                 write_decisions(tx, council, &folded).await?;
