@@ -59,40 +59,13 @@ impl FeedSource for JetStreamFeedSource {
         // cover them unprocessed: so a consumer with any in flight is recreated at its floor.
         let floor = match stream.consumer_info(&durable).await {
             Ok(info) if info.delivered.stream_sequence == info.ack_floor.stream_sequence => None,
-            Ok(info) => {
-                let _ = stream.delete_consumer(&durable).await;
-                Some(info.ack_floor.stream_sequence)
-            }
+            Ok(info) => Some(info.ack_floor.stream_sequence),
             Err(_) => Some(0),
         };
         if let Some(floor) = floor {
-            let config = consumer::pull::Config {
-                durable_name: Some(durable.clone()),
-                description: Some(format!("process manager {name}")),
-                deliver_policy: if floor == 0 {
-                    consumer::DeliverPolicy::All
-                } else {
-                    consumer::DeliverPolicy::ByStartSequence {
-                        start_sequence: floor + 1,
-                    }
-                },
-                ack_policy: consumer::AckPolicy::All,
-                ack_wait: Duration::from_secs(60),
-                max_ack_pending: FEED_ACK_PENDING_MAX,
-                ..Default::default()
-            };
-            stream.create_consumer(config).await.map_err(unavailable)?;
+            recreate(&stream, &durable, format!("process manager {name}"), floor).await?;
         }
-        let consumer: consumer::PullConsumer = stream.get_consumer(&durable).await.map_err(unavailable)?;
-        let messages = consumer
-            .stream()
-            .max_messages_per_batch(1_000)
-            .heartbeat(Duration::from_secs(5))
-            .expires(Duration::from_secs(30))
-            .messages()
-            .await
-            .map_err(unavailable)?;
-        Ok(JetStreamFeed { messages, last: None })
+        follow(&stream, &durable).await
     }
 
     async fn open(
@@ -113,35 +86,15 @@ impl FeedSource for JetStreamFeedSource {
             Err(_) => false,
         };
         if !reusable {
-            // Deleting a consumer forgets a position, never an event (streams deny delete).
-            let _ = stream.delete_consumer(&durable).await;
-            let config = consumer::pull::Config {
-                durable_name: Some(durable.clone()),
-                description: Some(format!("read model projector {projector}")),
-                deliver_policy: if after_sequence == 0 {
-                    consumer::DeliverPolicy::All
-                } else {
-                    consumer::DeliverPolicy::ByStartSequence {
-                        start_sequence: after_sequence + 1,
-                    }
-                },
-                ack_policy: consumer::AckPolicy::All,
-                ack_wait: Duration::from_secs(60),
-                max_ack_pending: FEED_ACK_PENDING_MAX,
-                ..Default::default()
-            };
-            stream.create_consumer(config).await.map_err(unavailable)?;
+            recreate(
+                &stream,
+                &durable,
+                format!("read model projector {projector}"),
+                after_sequence,
+            )
+            .await?;
         }
-        let consumer: consumer::PullConsumer = stream.get_consumer(&durable).await.map_err(unavailable)?;
-        let messages = consumer
-            .stream()
-            .max_messages_per_batch(1_000)
-            .heartbeat(Duration::from_secs(5))
-            .expires(Duration::from_secs(30))
-            .messages()
-            .await
-            .map_err(unavailable)?;
-        Ok(JetStreamFeed { messages, last: None })
+        follow(&stream, &durable).await
     }
 
     async fn last_sequence(&self, council: &CouncilCode) -> Result<u64, FeedError> {
@@ -149,6 +102,48 @@ impl FeedSource for JetStreamFeedSource {
         let info = stream.get_info().await.map_err(unavailable)?;
         Ok(info.state.last_sequence)
     }
+}
+
+/// (Re)creates the durable consumer `durable` delivering every commit after `after`.
+async fn recreate(
+    stream: &jetstream::stream::Stream,
+    durable: &str,
+    description: String,
+    after: u64,
+) -> Result<(), FeedError> {
+    // Deleting a consumer forgets a position, never an event (streams deny delete).
+    let _ = stream.delete_consumer(durable).await;
+    let config = consumer::pull::Config {
+        durable_name: Some(durable.to_owned()),
+        description: Some(description),
+        deliver_policy: if after == 0 {
+            consumer::DeliverPolicy::All
+        } else {
+            consumer::DeliverPolicy::ByStartSequence {
+                start_sequence: after + 1,
+            }
+        },
+        ack_policy: consumer::AckPolicy::All,
+        ack_wait: Duration::from_secs(60),
+        max_ack_pending: FEED_ACK_PENDING_MAX,
+        ..Default::default()
+    };
+    stream.create_consumer(config).await.map_err(unavailable)?;
+    Ok(())
+}
+
+/// Pulls from the durable consumer `durable` in batches.
+async fn follow(stream: &jetstream::stream::Stream, durable: &str) -> Result<JetStreamFeed, FeedError> {
+    let consumer: consumer::PullConsumer = stream.get_consumer(durable).await.map_err(unavailable)?;
+    let messages = consumer
+        .stream()
+        .max_messages_per_batch(1_000)
+        .heartbeat(Duration::from_secs(5))
+        .expires(Duration::from_secs(30))
+        .messages()
+        .await
+        .map_err(unavailable)?;
+    Ok(JetStreamFeed { messages, last: None })
 }
 
 /// One projector's subscription to one council stream.
