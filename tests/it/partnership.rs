@@ -672,12 +672,19 @@ async fn collection_fund_and_performance_views_through_grpc() {
         .get_performance(GetPerformanceRequest {
             council: String::new(),
             year: "2025/26".into(),
+            on: "2025-06-30".into(),
         })
         .await
         .expect("performance")
         .into_inner();
     let names: Vec<&str> = performance.councils.iter().map(|c| c.council.as_str()).collect();
     assert_eq!(names, ["maidstone", "swale", "partnership"]);
+    let accounts: Vec<u64> = performance
+        .councils
+        .iter()
+        .map(|c| c.live_council_tax_accounts)
+        .collect();
+    assert_eq!(accounts, [0, 1, 1], "one live account at Swale on 30 June");
     for view in &performance.councils[1..] {
         let ct = view.council_tax.as_ref().expect("council tax");
         assert_eq!(ct.net_debit_pence, 227_852);

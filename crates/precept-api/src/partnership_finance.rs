@@ -5,8 +5,10 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use precept_app::partnership::{
-    BenefitsPerformance, CollectionFacts, FinanceReads, YearCollection, collection_fund, collection_rates, months,
+    BenefitsPerformance, CollectionFacts, DriverReads, FinanceReads, YearCollection, collection_fund, collection_rates,
+    months,
 };
+use precept_domain::partnership::Driver;
 use precept_domain::partnership::RetentionShares;
 use precept_domain::{CouncilCode, FinancialYear};
 use tonic::Status;
@@ -136,6 +138,8 @@ fn council_view(
         uc_automation_bp: (automated * 10_000)
             .checked_div(automated + officer)
             .map_or(0, |bp| u32::try_from(bp).unwrap_or(10_000)),
+        live_council_tax_accounts: 0,
+        hereditaments: 0,
     }
 }
 
@@ -165,7 +169,7 @@ fn add_benefits(total: &mut BenefitsPerformance, other: &BenefitsPerformance) {
 }
 
 /// `GetPerformance`: for one council, or for `members` and their total.
-pub(crate) async fn performance_view<R: FinanceReads>(
+pub(crate) async fn performance_view<R: FinanceReads + DriverReads>(
     reads: &R,
     councils: &HashSet<CouncilCode>,
     members: Vec<CouncilCode>,
@@ -178,16 +182,20 @@ pub(crate) async fn performance_view<R: FinanceReads>(
         v.council("council", &body.council, councils).map(Some)
     };
     let year = required_year(&mut v, "year", &body.year);
+    let on = crate::common::optional_date(&mut v, "on", &body.on);
     v.finish()?;
-    let (Some(one), Some(year)) = (one, year) else {
+    let (Some(one), Some(year), Some(on)) = (one, year, on) else {
         unreachable!("{UNREACHABLE}");
     };
+    let on = on.unwrap_or_else(|| year.last_day());
     let previous = FinancialYear::starting(year.start_year() - 1).map_err(|_| Status::invalid_argument("year"))?;
     let period: (NaiveDate, NaiveDate) = (year.first_day(), year.last_day());
     let list = match &one {
         Some(council) => vec![council.clone()],
         None => members,
     };
+    let caseloads = reads.drivers(&list, on, period).await.map_err(query_error)?;
+    let caseload = |council: &CouncilCode, driver: Driver| caseloads.get(driver, council);
     let mut views = Vec::new();
     let (mut this_total, mut last_total) = (CollectionFacts::default(), CollectionFacts::default());
     let mut benefits_total = BenefitsPerformance::default();
@@ -195,25 +203,25 @@ pub(crate) async fn performance_view<R: FinanceReads>(
         let this = reads.collection(council, year).await.map_err(query_error)?;
         let last = reads.collection(council, previous).await.map_err(query_error)?;
         let benefits = reads.benefits(council, period).await.map_err(query_error)?;
-        views.push(council_view(
-            council.as_str(),
-            (&this, &last),
-            &benefits,
-            year,
-            previous,
-        ));
+        let mut view = council_view(council.as_str(), (&this, &last), &benefits, year, previous);
+        view.live_council_tax_accounts = caseload(council, Driver::LiveCouncilTaxAccounts);
+        view.hereditaments = caseload(council, Driver::Hereditaments);
+        views.push(view);
         add_facts(&mut this_total, &this);
         add_facts(&mut last_total, &last);
         add_benefits(&mut benefits_total, &benefits);
     }
     if one.is_none() {
-        views.push(council_view(
+        let mut total = council_view(
             "partnership",
             (&this_total, &last_total),
             &benefits_total,
             year,
             previous,
-        ));
+        );
+        total.live_council_tax_accounts = list.iter().map(|c| caseload(c, Driver::LiveCouncilTaxAccounts)).sum();
+        total.hereditaments = list.iter().map(|c| caseload(c, Driver::Hereditaments)).sum();
+        views.push(total);
     }
     Ok(proto::Performance {
         year: year.to_string(),

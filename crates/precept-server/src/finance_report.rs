@@ -77,6 +77,7 @@ pub async fn performance(report: &FinanceReport, out: impl Write, progress: bool
         .get_performance(GetPerformanceRequest {
             council: report.council.clone(),
             year: report.year.clone(),
+            on: String::new(),
         })
         .await
         .map_err(|status| refused(&status))?
@@ -97,6 +98,8 @@ pub async fn performance(report: &FinanceReport, out: impl Write, progress: bool
         "change_days_tenths",
         "live_claims",
         "uc_automation_bp",
+        "live_council_tax_accounts",
+        "hereditaments",
     ])?;
     for council in &view.councils {
         let (ct, nndr) = (
@@ -117,6 +120,8 @@ pub async fn performance(report: &FinanceReport, out: impl Write, progress: bool
                 council.change_days_tenths.to_string(),
                 council.live_claims.to_string(),
                 council.uc_automation_bp.to_string(),
+                council.live_council_tax_accounts.to_string(),
+                council.hereditaments.to_string(),
             ])?;
             bar.inc(1);
         }
