@@ -10,12 +10,12 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use futures::{StreamExt, TryStreamExt};
-use precept_domain::CouncilCode;
 use precept_domain::benefits::claim::{ClaimCommand, UcFacts, UcOutcome};
-use precept_domain::benefits::settings::BenefitSettings;
+use precept_domain::benefits::settings::SettingsTimeline;
 use precept_domain::benefits::uc_file::{FileError, UcRecord, parse_uc_file};
 use precept_domain::benefits::uc_import::{FileDigest, ImportCommand, ImportSummary, RejectedLine, UnmatchedRecord};
 use precept_domain::ids::ClaimId;
+use precept_domain::{CouncilCode, FinancialYear};
 use sha2::{Digest, Sha256};
 
 use super::reads::{ClaimDirectory, choose_claim};
@@ -100,7 +100,7 @@ impl<S: BenefitStores> BenefitsService<S> {
         claim: ClaimId,
         facts: UcFacts,
         (digest, file_date): (&FileDigest, NaiveDate),
-        settings: &Arc<BenefitSettings>,
+        settings: &Arc<SettingsTimeline>,
         meta: &RequestMeta,
     ) -> Result<Applied, BenefitsError> {
         let step = derived_meta(meta, "uc", &format!("{digest}:{}", facts.record_id));
@@ -152,7 +152,10 @@ impl<S: BenefitStores> BenefitsService<S> {
             });
         }
         let parsed = parse_uc_file(request.bytes).map_err(|error: FileError| BenefitsError::File(error.to_string()))?;
-        let settings = Arc::new(self.settings_on(council, request.file_date).await?);
+        let file_year = FinancialYear::containing(request.file_date);
+        let settings = self
+            .timeline(council, (super::previous_year(file_year), file_year))
+            .await?;
         let hashes: Vec<_> = parsed.records.iter().map(|r| self.key.hash(&r.nino)).collect();
         let mut unique = hashes.clone();
         unique.sort();

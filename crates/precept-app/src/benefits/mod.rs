@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use precept_domain::benefits::claim::{BenefitClaim, ClaimCommand, ClaimDetails, ClaimError, ClaimKind, ClaimState};
 use precept_domain::benefits::nino::Nino;
 use precept_domain::benefits::settings::{
-    BenefitSettings, BenefitSettingsError, BenefitYear, BenefitYearState, SetBenefitSettings,
+    BenefitSettings, BenefitSettingsError, BenefitYear, BenefitYearState, SetBenefitSettings, SettingsTimeline,
 };
 use precept_domain::benefits::uc_import::{FileDigest, ImportCommand, ImportError, UcImport};
 use precept_domain::council_year::CouncilYearId;
@@ -85,6 +85,11 @@ pub struct NewClaim {
     pub pension_age: bool,
     /// The Council Tax account (CTR).
     pub account: Option<AccountId>,
+}
+
+/// The year before `year` (itself for the earliest year there is).
+pub(crate) fn previous_year(year: FinancialYear) -> FinancialYear {
+    FinancialYear::starting(year.start_year() - 1).unwrap_or(year)
 }
 
 /// The benefits service.
@@ -177,6 +182,35 @@ impl<S: BenefitStores> BenefitsService<S> {
             .ok_or(BenefitsError::NoSettings(year))
     }
 
+    /// Every settings version of the years `first..=last`, in date order: what a decision
+    /// reaching back over 1 April is assessed on. A year without settings is skipped, so a
+    /// backdated decision into an unconfigured year uses the earliest version there is.
+    ///
+    /// # Errors
+    /// [`BenefitsError::NoSettings`] when no year in the range has settings.
+    pub async fn timeline(
+        &self,
+        council: &CouncilCode,
+        (first, last): (FinancialYear, FinancialYear),
+    ) -> Result<Arc<SettingsTimeline>, BenefitsError> {
+        let mut versions = Vec::new();
+        let mut year = first;
+        loop {
+            let found = self
+                .years
+                .inspect(council, &CouncilYearId(year), |state| state.versions.clone())
+                .await?;
+            versions.extend(found.into_iter().map(|(from, settings)| (from, Arc::new(settings))));
+            if year >= last {
+                break;
+            }
+            year = FinancialYear::starting(year.start_year() + 1).map_err(|_| BenefitsError::NoSettings(last))?;
+        }
+        SettingsTimeline::new(versions)
+            .map(Arc::new)
+            .ok_or(BenefitsError::NoSettings(last))
+    }
+
     /// Records a new claim; the NINO is hashed here and goes no further.
     ///
     /// # Errors
@@ -225,12 +259,15 @@ impl<S: BenefitStores> BenefitsService<S> {
         command: Assessed,
         meta: &RequestMeta,
     ) -> Result<CommandOutcome, BenefitsError> {
-        let date = match &command {
-            Assessed::Decide { on, .. } => *on,
-            Assessed::ReportChange { effective, .. } => *effective,
-            Assessed::PayHbWeek { from } => *from,
+        // Backdating reaches at most a year (settings validation), so a new claim's award can
+        // start in the previous year; a change reaches back to its effective date.
+        let year = FinancialYear::containing;
+        let span = match &command {
+            Assessed::Decide { on, .. } => (previous_year(year(*on)), year(*on)),
+            Assessed::ReportChange { effective, on, .. } => (year(*effective), year(*on).max(year(*effective))),
+            Assessed::PayHbWeek { from } => (year(*from), year(*from)),
         };
-        let settings = Arc::new(self.settings_on(council, date).await?);
+        let settings = self.timeline(council, span).await?;
         let command = match command {
             Assessed::Decide { on, circumstances } => ClaimCommand::Decide {
                 on,

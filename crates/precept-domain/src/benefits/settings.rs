@@ -194,3 +194,45 @@ impl AggregateKind for BenefitYear {
         Some(event.effective_from)
     }
 }
+
+/// The settings versions a decision can span, in date order (across years): a backdated award
+/// or change reaching over 1 April, or over a mid-year version, is assessed on the figures in
+/// force on each of its days (REFERENCE §7: parameter tables by effective date).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsTimeline(Vec<(NaiveDate, std::sync::Arc<BenefitSettings>)>);
+
+impl SettingsTimeline {
+    /// The versions, each from its first day; `None` when there are none.
+    pub fn new(mut versions: Vec<(NaiveDate, std::sync::Arc<BenefitSettings>)>) -> Option<Self> {
+        if versions.is_empty() {
+            return None;
+        }
+        // Stable: among versions from the same day, the one set last wins.
+        versions.sort_by_key(|(from, _)| *from);
+        Some(SettingsTimeline(versions))
+    }
+
+    /// One version for every day.
+    pub fn single(settings: BenefitSettings) -> Self {
+        SettingsTimeline(vec![(NaiveDate::MIN, std::sync::Arc::new(settings))])
+    }
+
+    /// The settings in force on `date` (before the first version, the first).
+    pub fn on(&self, date: NaiveDate) -> &BenefitSettings {
+        let index = self.0.iter().rposition(|(from, _)| *from <= date).unwrap_or(0);
+        &self.0[index].1
+    }
+
+    /// The days after `after`, up to and including `through`, on which another version takes
+    /// effect.
+    pub fn changes_in(&self, after: NaiveDate, through: NaiveDate) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = self
+            .0
+            .iter()
+            .map(|(from, _)| *from)
+            .filter(|from| after < *from && *from <= through)
+            .collect();
+        days.dedup();
+        days
+    }
+}

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::types::{Circumstances, ClaimDetails, UcFacts};
 use crate::benefits::overpayment::OverpaymentClass;
-use crate::benefits::settings::BenefitSettings;
+use crate::benefits::settings::SettingsTimeline;
 use crate::money::Pence;
 
 /// A request to a claim.
@@ -31,8 +31,8 @@ pub enum ClaimCommand {
         on: NaiveDate,
         /// The circumstances found.
         circumstances: Circumstances,
-        /// The year's settings.
-        settings: std::sync::Arc<BenefitSettings>,
+        /// The settings versions the decision spans.
+        settings: std::sync::Arc<SettingsTimeline>,
     },
     /// Refuse without an assessment (e.g. not eligible to claim HB, REFERENCE §3.1).
     Refuse {
@@ -55,8 +55,8 @@ pub enum ClaimCommand {
         class: OverpaymentClass,
         /// Whether the claimant could reasonably have realised they were overpaid.
         could_have_realised: bool,
-        /// The year's settings.
-        settings: std::sync::Arc<BenefitSettings>,
+        /// The settings versions the decision spans.
+        settings: std::sync::Arc<SettingsTimeline>,
     },
     /// Suspend payment.
     Suspend {
@@ -88,7 +88,7 @@ pub enum ClaimCommand {
         /// The week's first day (the day after the last paid, or the award's start).
         from: NaiveDate,
         /// The year's settings (recovery rates).
-        settings: std::sync::Arc<BenefitSettings>,
+        settings: std::sync::Arc<SettingsTimeline>,
     },
     /// Recover an overpayment by invoice instead of deduction.
     InvoiceOverpayment {
@@ -128,8 +128,8 @@ pub enum ClaimCommand {
         file_date: NaiveDate,
         /// The notification.
         facts: UcFacts,
-        /// The year's settings.
-        settings: std::sync::Arc<BenefitSettings>,
+        /// The settings versions the decision spans.
+        settings: std::sync::Arc<SettingsTimeline>,
     },
     /// An officer dealt with a work item.
     CloseWorkItem {

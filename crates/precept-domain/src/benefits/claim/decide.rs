@@ -12,7 +12,7 @@ use super::types::{
 use crate::benefits::ctr::assess_ctr;
 use crate::benefits::hb::{assess_hb, earnings_disregard_kind};
 use crate::benefits::overpayment::{OverpaymentClass, max_weekly_deduction, next_deduction};
-use crate::benefits::settings::BenefitSettings;
+use crate::benefits::settings::{BenefitSettings, SettingsTimeline};
 use crate::money::{Pence, Rounding, apportion};
 
 pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<ClaimEvent>, ClaimError> {
@@ -43,21 +43,35 @@ pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<Cl
         } => {
             undecided(state)?;
             not_before(on, details.received, "on")?;
-            let figures = assess((details.kind, details.pension_age), &circumstances, &settings)?;
-            if !figures.awards_something() {
+            let from = award_start(details, settings.on(details.received));
+            let segments = assessed_from(details, &circumstances, &settings, (from, on))?;
+            if !segments.iter().any(|(_, figures)| figures.awards_something()) {
                 return Ok(vec![ClaimEvent::Refused {
                     on,
-                    figures: Some(figures),
+                    figures: segments.into_iter().next().map(|(_, figures)| figures),
                     reasons: vec!["no_entitlement".to_owned()],
                 }]);
             }
-            let from = award_start(details, &settings);
-            Ok(vec![ClaimEvent::Awarded {
-                on,
-                from,
-                circumstances,
-                figures,
-            }])
+            let mut events = Vec::new();
+            for (index, (from, figures)) in segments.into_iter().enumerate() {
+                let circumstances = circumstances.clone();
+                events.push(if index == 0 {
+                    ClaimEvent::Awarded {
+                        on,
+                        from,
+                        circumstances,
+                        figures,
+                    }
+                } else {
+                    ClaimEvent::Reassessed {
+                        on,
+                        from,
+                        circumstances,
+                        figures,
+                    }
+                });
+            }
+            Ok(events)
         }
         ClaimCommand::Refuse { on, reasons } => {
             undecided(state)?;
@@ -85,24 +99,27 @@ pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<Cl
             if reported < details.received || reported > on {
                 return Err(ClaimError::Field("reported"));
             }
-            let figures = assess((details.kind, details.pension_age), &circumstances, &settings)?;
+            let segments = assessed_from(details, &circumstances, &settings, (effective, on))?;
             let mut events = vec![ClaimEvent::ChangeReported {
                 reported,
                 effective,
                 source: ChangeSource::Reported,
             }];
+            let rate = |day: NaiveDate| weekly_on(&segments, day);
             events.extend(overpayment_from(
                 state,
                 effective,
-                figures.weekly_hb(),
+                &rate,
                 (class, could_have_realised, on),
             ));
-            events.push(ClaimEvent::Reassessed {
-                on,
-                from: effective,
-                circumstances,
-                figures,
-            });
+            for (from, figures) in segments {
+                events.push(ClaimEvent::Reassessed {
+                    on,
+                    from,
+                    circumstances: circumstances.clone(),
+                    figures,
+                });
+            }
             Ok(events)
         }
         ClaimCommand::Suspend { on, reason } => {
@@ -129,11 +146,11 @@ pub(super) fn decide(state: &ClaimState, command: ClaimCommand) -> Result<Vec<Cl
             code(&reason, "reason")?;
             not_before(from, first_award(state), "from")?;
             not_before(on, details.received, "on")?;
-            let mut events = overpayment_from(state, from, Pence::ZERO, (class, could_have_realised, on));
+            let mut events = overpayment_from(state, from, &|_| Pence::ZERO, (class, could_have_realised, on));
             events.push(ClaimEvent::Ended { on, from, reason });
             Ok(events)
         }
-        ClaimCommand::PayHbWeek { from, settings } => pay_week(state, details, from, &settings),
+        ClaimCommand::PayHbWeek { from, settings } => pay_week(state, details, from, settings.on(from)),
         ClaimCommand::InvoiceOverpayment { number, on } => {
             let overpayment = state.overpayment(number).ok_or(ClaimError::NoOverpayment(number))?;
             if overpayment.outstanding() == Pence::ZERO {
@@ -230,6 +247,35 @@ fn award_start(details: &ClaimDetails, settings: &BenefitSettings) -> NaiveDate 
     details.claimed_from.max(earliest)
 }
 
+/// The figures from `from` on, one segment per settings version in force from then to the
+/// decision date `on` (a version taking effect later is applied when its year's uprating is
+/// decided); adjacent versions giving the same figures make one segment.
+pub(super) fn assessed_from(
+    details: &ClaimDetails,
+    circumstances: &Circumstances,
+    settings: &SettingsTimeline,
+    (from, on): (NaiveDate, NaiveDate),
+) -> Result<Vec<(NaiveDate, Figures)>, ClaimError> {
+    let claim = (details.kind, details.pension_age);
+    let mut segments = vec![(from, assess(claim, circumstances, settings.on(from))?)];
+    for day in settings.changes_in(from, on) {
+        let figures = assess(claim, circumstances, settings.on(day))?;
+        if segments.last().is_none_or(|(_, last)| *last != figures) {
+            segments.push((day, figures));
+        }
+    }
+    Ok(segments)
+}
+
+/// The weekly HB of the segment covering `day`.
+fn weekly_on(segments: &[(NaiveDate, Figures)], day: NaiveDate) -> Pence {
+    segments
+        .iter()
+        .rev()
+        .find(|(from, _)| *from <= day)
+        .map_or(Pence::ZERO, |(_, figures)| figures.weekly_hb())
+}
+
 pub(super) fn assess(
     (kind, pension_age): (ClaimKind, bool),
     circumstances: &Circumstances,
@@ -302,7 +348,7 @@ fn code(text: &str, field: &'static str) -> Result<(), ClaimError> {
 fn overpayment_from(
     state: &ClaimState,
     from: NaiveDate,
-    new_weekly: Pence,
+    new_rate: &dyn Fn(NaiveDate) -> Pence,
     (class, could_have_realised, on): (OverpaymentClass, bool, NaiveDate),
 ) -> Vec<ClaimEvent> {
     let (Some(paid_from), Some(paid_through)) = (state.paid_from, state.paid_through.filter(|t| *t >= from)) else {
@@ -310,7 +356,7 @@ fn overpayment_from(
     };
     let rate = |day: NaiveDate| {
         if day >= from {
-            new_weekly
+            new_rate(day)
         } else {
             state
                 .award_on(day)
@@ -331,7 +377,7 @@ fn overpayment_from(
             .unwrap_or(u32::MAX)
             .saturating_add(1);
         // While HB continues it is recovered from it; once it has ended, by invoice (§3.5).
-        let method = if new_weekly.is_positive() {
+        let method = if new_rate(paid_through).is_positive() {
             RecoveryMethod::Deduction
         } else {
             RecoveryMethod::Invoice

@@ -12,14 +12,18 @@ use crate::benefits::hb::{
     HbCircumstances, HbParameters, Household, NonDependant, NonDependantCircumstance, RentFigures,
 };
 use crate::benefits::overpayment::{OverpaymentClass, RecoveryRates};
-use crate::benefits::settings::{BackdatingRules, BenefitSettings, UcRules};
+use crate::benefits::settings::{BackdatingRules, BenefitSettings, SettingsTimeline, UcRules};
 use crate::benefits::uc_file::UcNotificationKind;
 use crate::fixtures::date;
 use crate::ids::{AccountId, PartyId};
 use crate::money::{Pence, gbp};
 
-fn settings() -> std::sync::Arc<BenefitSettings> {
-    std::sync::Arc::new(BenefitSettings {
+fn settings() -> std::sync::Arc<SettingsTimeline> {
+    std::sync::Arc::new(SettingsTimeline::single(plain_settings()))
+}
+
+fn plain_settings() -> BenefitSettings {
+    BenefitSettings {
         hb: HbParameters::england_2025_26(),
         ctr: CtrScheme {
             working_age: BandedScheme::swale_2023(),
@@ -28,7 +32,7 @@ fn settings() -> std::sync::Arc<BenefitSettings> {
         recovery: RecoveryRates::year_2022_23(),
         uc: UcRules::default(),
         backdating: BackdatingRules::default(),
-    })
+    }
 }
 
 fn hash() -> NinoHash {
@@ -428,8 +432,9 @@ fn a_band_change_reawards_from_the_effective_date_and_a_repeat_changes_nothing()
 
 #[test]
 fn councils_that_reaward_by_hand_get_band_changes_as_work_items() {
-    let mut manual = settings();
-    std::sync::Arc::make_mut(&mut manual).uc.reassess_band_changes = false;
+    let mut plain = plain_settings();
+    plain.uc.reassess_band_changes = false;
+    let manual = std::sync::Arc::new(SettingsTimeline::single(plain));
     let state = ctr_claim("80.00");
     let (events, _) = when(
         &state,
@@ -507,4 +512,48 @@ fn a_later_change_in_the_claimants_favour_offsets_an_earlier_overpayment() {
     assert_eq!(reduced, gbp("90.30") - gbp("248.00"));
     let outstanding: Pence = state.overpayments.iter().map(|o| o.amount).sum();
     assert_eq!(outstanding, gbp("90.30"));
+}
+
+#[test]
+fn an_award_backdated_over_1_april_uses_each_years_figures() {
+    // 2024/25's non-dependant deduction for a working non-dependant on £300 a week is £60.95,
+    // 2025/26's £62.00 (REFERENCE §3.2): a claim received 7 April 2025, claimed from 10 March
+    // (pension age: three months' backdating) gets £39.05 to 31 March and £38.00 from 1 April.
+    let mut earlier = plain_settings();
+    earlier.hb = HbParameters::england_2024_25();
+    let timeline = SettingsTimeline::new(vec![
+        (date("2024-04-01"), std::sync::Arc::new(earlier)),
+        (date("2025-04-01"), std::sync::Arc::new(plain_settings())),
+    ])
+    .expect("versions");
+    let state = given(vec![ClaimCommand::Receive(ClaimDetails {
+        kind: ClaimKind::HousingBenefit,
+        claimant: party(),
+        nino_hash: hash(),
+        received: date("2025-04-07"),
+        claimed_from: date("2025-03-10"),
+        pension_age: true,
+        account: None,
+    })]);
+    let (events, state) = when(
+        &state,
+        ClaimCommand::Decide {
+            on: date("2025-04-14"),
+            circumstances: hb_circumstances(vec![NonDependant {
+                circumstance: NonDependantCircumstance::Working16Hours,
+                gross_weekly_income: gbp("300.00"),
+            }]),
+            settings: std::sync::Arc::new(timeline),
+        },
+    )
+    .expect("decided");
+    assert!(matches!(
+        events.as_slice(),
+        [ClaimEvent::Awarded { .. }, ClaimEvent::Reassessed { .. }]
+    ));
+    let weekly = |day: &str| state.award_on(date(day)).expect("award").figures.weekly_hb();
+    assert_eq!(
+        (weekly("2025-03-10"), weekly("2025-04-01")),
+        (gbp("39.05"), gbp("38.00"))
+    );
 }

@@ -10,12 +10,12 @@
 use chrono::NaiveDate;
 
 use super::ClaimError;
-use super::decide::assess;
+use super::decide::assessed_from;
 use super::event::ClaimEvent;
 use super::state::{ClaimState, ClaimStatus};
 use super::types::{ChangeSource, Circumstances, ClaimDetails, ClaimKind, UcFacts, UcOutcome, WorkReason};
 use crate::benefits::ctr::{CtrCircumstances, band_for, banded_income};
-use crate::benefits::settings::BenefitSettings;
+use crate::benefits::settings::{BenefitSettings, SettingsTimeline};
 use crate::benefits::uc_file::{UcNotificationKind, monthly_to_weekly};
 
 pub(super) fn apply_uc(
@@ -23,8 +23,10 @@ pub(super) fn apply_uc(
     details: &ClaimDetails,
     file_date: NaiveDate,
     facts: UcFacts,
-    settings: &BenefitSettings,
+    timeline: &SettingsTimeline,
 ) -> Result<Vec<ClaimEvent>, ClaimError> {
+    // The council's rules for acting on the file are those in force on the file's date.
+    let settings = timeline.on(file_date);
     if state.uc_handled.contains_key(&facts.record_id) {
         return Ok(Vec::new());
     }
@@ -46,22 +48,21 @@ pub(super) fn apply_uc(
         });
     }
     if let Some(circumstances) = reassessed {
-        let figures = assess(
-            (details.kind, details.pension_age),
-            &Circumstances::Ctr(circumstances.clone()),
-            settings,
-        )?;
+        let circumstances = Circumstances::Ctr(circumstances);
+        let segments = assessed_from(details, &circumstances, timeline, (facts.effective_date, file_date))?;
         events.push(ClaimEvent::ChangeReported {
             reported: file_date,
             effective: facts.effective_date,
             source: ChangeSource::UcNotification(facts.record_id),
         });
-        events.push(ClaimEvent::Reassessed {
-            on: file_date,
-            from: facts.effective_date,
-            circumstances: Circumstances::Ctr(circumstances),
-            figures,
-        });
+        for (from, figures) in segments {
+            events.push(ClaimEvent::Reassessed {
+                on: file_date,
+                from,
+                circumstances: circumstances.clone(),
+                figures,
+            });
+        }
     }
     Ok(events)
 }
