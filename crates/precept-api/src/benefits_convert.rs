@@ -295,6 +295,7 @@ pub(crate) fn banded(v: &mut Violations, s: &proto::BandedScheme) -> Option<Band
         income_basis: income_basis?,
         earnings_disregard: disregard?,
         disregard_non_dependants_if_disabled: s.disregard_non_dependants_if_disabled,
+        non_dependants_before_percentage: s.non_dependants_before_percentage,
     };
     if let Err(field) = scheme.validate() {
         v.add(&format!("working_age.{field}"), "is not valid");

@@ -23,7 +23,7 @@ pub use banded::{BandGrid, BandedScheme, FlatNonDependant, HouseholdMatch, Incom
 pub use pension::PensionAgeScheme;
 
 use crate::benefits::hb::{self, Household, NonDependant};
-use crate::money::{ExactPence, Pence};
+use crate::money::{ExactPence, Pence, Rounding, apportion};
 
 /// A council's CTR scheme for a year: its own working-age scheme and the national
 /// pension-age one.
@@ -190,10 +190,21 @@ fn assess_banded(scheme: &BandedScheme, c: &CtrCircumstances) -> CtrAssessment {
     }
     let band = band_for(scheme, &c.household, c.passported, weekly_income);
     let percent_bp = band.map_or(0, |band| scheme.percent_bp(band));
+    // pct × (liability − ND) = pct × liability − pct × ND: the deduction scaled by the band.
+    let weekly_less = if scheme.non_dependants_before_percentage {
+        apportion(
+            non_dependant_deductions,
+            i64::from(percent_bp),
+            10_000,
+            Rounding::HalfUp,
+        )
+    } else {
+        non_dependant_deductions
+    };
     CtrAssessment {
         band,
         percent_bp,
-        weekly_less: non_dependant_deductions,
+        weekly_less,
         weekly_income,
         tariff_income: Pence::ZERO,
         excess_income: Pence::ZERO,

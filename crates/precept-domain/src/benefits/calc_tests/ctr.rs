@@ -435,3 +435,20 @@ fn published_schemes_validate_and_bad_fields_are_named() {
         assert_eq!(ctr.validate(), Err(field));
     }
 }
+
+#[test]
+fn a_scheme_may_take_non_dependant_deductions_before_the_percentage() {
+    // REFERENCE §3.3 Swale: £5 a week for an out-of-work non-dependant, band 1 (80%). After
+    // the percentage (the default) the reduction is 80% of the liability less £5.00 a week;
+    // before it, 80% of (liability less £5.00) = 80% of the liability less £4.00.
+    let mut working_age = BandedScheme::swale_2023();
+    let c = CtrCircumstances {
+        non_dependants: vec![non_dependant(NonDependantCircumstance::NotWorking)],
+        ..claim(single(), "80.00")
+    };
+    let after = assess_ctr(&scheme(working_age.clone()), &c);
+    working_age.non_dependants_before_percentage = true;
+    let before = assess_ctr(&scheme(working_age), &c);
+    assert_eq!((after.percent_bp, after.weekly_less), (8_000, gbp("5.00")));
+    assert_eq!((before.percent_bp, before.weekly_less), (8_000, gbp("4.00")));
+}

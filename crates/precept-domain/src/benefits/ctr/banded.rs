@@ -93,6 +93,11 @@ pub struct BandedScheme {
     pub earnings_disregard: Pence,
     /// No non-dependant deductions when the claimant or partner is disabled (gets DLA or PIP).
     pub disregard_non_dependants_if_disabled: bool,
+    /// Whether non-dependant deductions come off the liability before the band's percentage
+    /// (`pct × (liability − ND)`, as REFERENCE §3.3 writes it) rather than off the reduction
+    /// after it (`pct × liability − ND`, the default). A local scheme choice.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub non_dependants_before_percentage: bool,
 }
 
 impl BandedScheme {

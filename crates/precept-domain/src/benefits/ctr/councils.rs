@@ -64,6 +64,7 @@ impl BandedScheme {
             income_basis: IncomeBasis::AllIncome,
             earnings_disregard: Pence::ZERO,
             disregard_non_dependants_if_disabled: true,
+            non_dependants_before_percentage: false,
         }
     }
 
@@ -88,6 +89,7 @@ impl BandedScheme {
             income_basis: IncomeBasis::AllIncome,
             earnings_disregard: Pence::ZERO,
             disregard_non_dependants_if_disabled: false,
+            non_dependants_before_percentage: false,
         }
     }
 
@@ -114,6 +116,7 @@ impl BandedScheme {
             income_basis: IncomeBasis::AllIncome,
             earnings_disregard: Pence::ZERO,
             disregard_non_dependants_if_disabled: false,
+            non_dependants_before_percentage: false,
         }
     }
 
@@ -141,6 +144,7 @@ impl BandedScheme {
             income_basis: IncomeBasis::EarningsOnly,
             earnings_disregard: Pence::ZERO,
             disregard_non_dependants_if_disabled: false,
+            non_dependants_before_percentage: false,
         }
     }
 }
