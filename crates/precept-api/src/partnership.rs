@@ -375,12 +375,26 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
             &body.request_id,
             &body.correlation_id,
         );
-        let year_and_day = year_and_day(&mut v, &body.year, &body.on);
+        let year = required_year(&mut v, "year", &body.year);
+        let on = v.date("on", &body.on);
+        if let (Some(year), Some(on)) = (year, on)
+            && on > year.last_day()
+        {
+            v.add("on", "must not be after the year");
+        }
         v.finish()?;
-        let (Some(meta), Some((year, on))) = (meta, year_and_day) else {
+        let (Some(meta), Some(year), Some(on)) = (meta, year, on) else {
             unreachable!("{UNREACHABLE}");
         };
-        let period = (year.first_day(), year.last_day());
+        // Estimated at budget time (before the year): activity over the year before; during
+        // the year: activity so far.
+        let period = if on < year.first_day() {
+            let previous =
+                FinancialYear::starting(year.start_year() - 1).map_err(|_| Status::invalid_argument("year"))?;
+            (previous.first_day(), previous.last_day())
+        } else {
+            (year.first_day(), on)
+        };
         reply(
             self.app
                 .fix_estimate(year, (on, period), self.drivers.as_ref(), &meta)

@@ -26,9 +26,15 @@ fn retention(v: &mut Violations, body: &proto::GetCollectionFundRequest) -> Opti
         let named = body
             .shares
             .iter()
-            .all(|s| !s.body.trim().is_empty() && s.body.len() <= 64);
-        if !shares.is_whole() || !named {
-            v.add("shares", "bodies must be named and their basis points sum to 10000");
+            .all(|s| !s.body.trim().is_empty() && s.body.len() <= 64 && s.bp > 0);
+        let mut bodies: Vec<&str> = body.shares.iter().map(|s| s.body.as_str()).collect();
+        bodies.sort_unstable();
+        bodies.dedup();
+        if !shares.is_whole() || !named || bodies.len() != body.shares.len() {
+            v.add(
+                "shares",
+                "each body named once, with basis points above nothing summing to 10000",
+            );
             return None;
         }
         return Some(shares);

@@ -60,7 +60,10 @@ impl FeedSource for JetStreamFeedSource {
         let floor = match stream.consumer_info(&durable).await {
             Ok(info) if info.delivered.stream_sequence == info.ack_floor.stream_sequence => None,
             Ok(info) => Some(info.ack_floor.stream_sequence),
-            Err(_) => Some(0),
+            // Only a consumer that does not exist starts from the beginning; any other failure
+            // (a timeout at start-up) must not throw its position away.
+            Err(error) if error.kind() == jetstream::context::ConsumerInfoErrorKind::NotFound => Some(0),
+            Err(error) => return Err(unavailable(error)),
         };
         if let Some(floor) = floor {
             recreate(&stream, &durable, format!("process manager {name}"), floor).await?;

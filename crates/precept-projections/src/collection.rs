@@ -29,25 +29,28 @@ pub const COUNCIL_TAX: &str = "council_tax";
 /// Service names in `collection_monthly`.
 pub const BUSINESS_RATES: &str = "business_rates";
 
-/// Changes to billed precepts: (year, preceptor code, kind) → pence.
+/// Changes to billed precepts: (year, preceptor code) → (its kind as last billed, pence).
 #[derive(Debug, Default)]
-pub struct PreceptTally(BTreeMap<(i32, String, &'static str), i64>);
+pub struct PreceptTally(BTreeMap<(i32, String), (&'static str, i64)>);
 
 impl PreceptTally {
     /// Counts a notice: its preceptor shares in, the previous notice's out.
     pub fn bill(&mut self, previous: Option<&YearCharge>, charge: &YearCharge) {
         let year = charge.year.start_year();
-        for share in &charge.preceptors {
-            *self
-                .0
-                .entry((year, share.code.to_string(), share.kind.name()))
-                .or_default() += share.amount.get();
-        }
         for share in previous.map(|p| p.preceptors.as_slice()).unwrap_or_default() {
-            *self
+            let entry = self
                 .0
-                .entry((year, share.code.to_string(), share.kind.name()))
-                .or_default() -= share.amount.get();
+                .entry((year, share.code.to_string()))
+                .or_insert((share.kind.name(), 0));
+            entry.1 -= share.amount.get();
+        }
+        // A code keeps the kind its latest notice gives it (a later version may re-class it).
+        for share in &charge.preceptors {
+            let entry = self
+                .0
+                .entry((year, share.code.to_string()))
+                .or_insert((share.kind.name(), 0));
+            *entry = (share.kind.name(), entry.1 + share.amount.get());
         }
     }
 }
@@ -114,9 +117,18 @@ impl CollectionTally {
     }
 
     fn add<'a>(&mut self, service: &'static str, fallback: NaiveDate, moves: impl Iterator<Item = Move<'a>>) {
+        let moves: Vec<Move<'a>> = moves.collect();
+        // A release is recorded just before the revised notice that causes it: it takes that
+        // notice's date, not the date of what came before it in the commit.
+        let notice_after = |index: usize| {
+            moves[index..].iter().find_map(|m| match m {
+                Move::Dated(on) => Some(*on),
+                _ => None,
+            })
+        };
         let mut day = fallback;
-        for event in moves {
-            match event {
+        for (index, event) in moves.iter().enumerate() {
+            match *event {
                 Move::Received(on) | Move::Dated(on) => day = on,
                 Move::Allocated(allocated) => {
                     for allocation in &allocated.allocations {
@@ -124,7 +136,8 @@ impl CollectionTally {
                     }
                 }
                 Move::Released(released) => {
-                    self.credit(service, Debt::Year(released.year), day, -released.amount.get())
+                    let on = notice_after(index).unwrap_or(day);
+                    self.credit(service, Debt::Year(released.year), on, -released.amount.get());
                 }
                 Move::Carried(carried) => {
                     self.credit(service, Debt::Year(carried.year), carried.on, carried.amount.get())
@@ -179,22 +192,22 @@ macro_rules! backend {
                     );
                     upsert.build().execute(&mut **tx).await?;
                 }
-                let rows: Vec<_> = precepts.0.iter().filter(|(_, pence)| **pence != 0).collect();
+                let rows: Vec<_> = precepts.0.iter().collect();
                 for chunk in rows.chunks(ROWS_MAX) {
                     let mut upsert = QueryBuilder::<$db>::new(
                         "INSERT INTO ct_year_precepts (council, year, code, kind, billed_pence) ",
                     );
-                    upsert.push_values(chunk, |mut values, ((year, code, kind), pence)| {
+                    upsert.push_values(chunk, |mut values, ((year, code), (kind, pence))| {
                         values
                             .push_bind(council.to_owned())
                             .push_bind(i64::from(*year))
                             .push_bind(code.clone())
                             .push_bind(*kind)
-                            .push_bind(**pence);
+                            .push_bind(*pence);
                     });
                     upsert.push(
-                        " ON CONFLICT (council, year, code) DO UPDATE \
-                         SET billed_pence = ct_year_precepts.billed_pence + excluded.billed_pence",
+                        " ON CONFLICT (council, year, code) DO UPDATE SET \
+                         billed_pence = ct_year_precepts.billed_pence + excluded.billed_pence, kind = excluded.kind",
                     );
                     upsert.build().execute(&mut **tx).await?;
                 }

@@ -154,7 +154,7 @@ impl<S: BenefitStores> BenefitsService<S> {
         let parsed = parse_uc_file(request.bytes).map_err(|error: FileError| BenefitsError::File(error.to_string()))?;
         let file_year = FinancialYear::containing(request.file_date);
         let settings = self
-            .timeline(council, (super::previous_year(file_year), file_year))
+            .timeline(council, (super::previous_year(file_year), file_year), file_year)
             .await?;
         let hashes: Vec<_> = parsed.records.iter().map(|r| self.key.hash(&r.nino)).collect();
         let mut unique = hashes.clone();

@@ -183,15 +183,18 @@ impl<S: BenefitStores> BenefitsService<S> {
     }
 
     /// Every settings version of the years `first..=last`, in date order: what a decision
-    /// reaching back over 1 April is assessed on. A year without settings is skipped, so a
-    /// backdated decision into an unconfigured year uses the earliest version there is.
+    /// reaching back over 1 April is assessed on. A year's first version covers it from 1 April
+    /// (as `BenefitYearState::on` has it). An earlier year without settings is skipped, so a
+    /// backdated decision into it uses the earliest version there is; the `required` year (the
+    /// decision's own) must have settings.
     ///
     /// # Errors
-    /// [`BenefitsError::NoSettings`] when no year in the range has settings.
+    /// [`BenefitsError::NoSettings`] when the required year has none.
     pub async fn timeline(
         &self,
         council: &CouncilCode,
         (first, last): (FinancialYear, FinancialYear),
+        required: FinancialYear,
     ) -> Result<Arc<SettingsTimeline>, BenefitsError> {
         let mut versions = Vec::new();
         let mut year = first;
@@ -200,7 +203,18 @@ impl<S: BenefitStores> BenefitsService<S> {
                 .years
                 .inspect(council, &CouncilYearId(year), |state| state.versions.clone())
                 .await?;
-            versions.extend(found.into_iter().map(|(from, settings)| (from, Arc::new(settings))));
+            if year == required && found.is_empty() {
+                return Err(BenefitsError::NoSettings(required));
+            }
+            let earliest = found.iter().map(|(from, _)| *from).min();
+            versions.extend(found.into_iter().map(|(from, settings)| {
+                let from = if Some(from) == earliest {
+                    from.min(year.first_day())
+                } else {
+                    from
+                };
+                (from, Arc::new(settings))
+            }));
             if year >= last {
                 break;
             }
@@ -262,12 +276,22 @@ impl<S: BenefitStores> BenefitsService<S> {
         // Backdating reaches at most a year (settings validation), so a new claim's award can
         // start in the previous year; a change reaches back to its effective date.
         let year = FinancialYear::containing;
-        let span = match &command {
-            Assessed::Decide { on, .. } => (previous_year(year(*on)), year(*on)),
-            Assessed::ReportChange { effective, on, .. } => (year(*effective), year(*on).max(year(*effective))),
-            Assessed::PayHbWeek { from } => (year(*from), year(*from)),
+        let (span, required) = match &command {
+            Assessed::Decide { on, .. } => {
+                // From the year the claim is made from (backdating never reaches earlier).
+                let claimed_from = self
+                    .claims
+                    .inspect(council, claim, |s| s.details.as_ref().map(|d| d.claimed_from))
+                    .await?
+                    .unwrap_or(*on);
+                ((year(claimed_from.min(*on)), year(*on)), year(*on))
+            }
+            Assessed::ReportChange { effective, on, .. } => {
+                ((year(*effective), year(*on).max(year(*effective))), year(*effective))
+            }
+            Assessed::PayHbWeek { from } => ((year(*from), year(*from)), year(*from)),
         };
-        let settings = self.timeline(council, span).await?;
+        let settings = self.timeline(council, span, required).await?;
         let command = match command {
             Assessed::Decide { on, circumstances } => ClaimCommand::Decide {
                 on,

@@ -238,10 +238,21 @@ impl<S: PartnershipStores> PartnershipService<S> {
         let pool = self.pool(request.year).await?;
         let members: Vec<CouncilCode> = agreement.members.keys().cloned().collect();
         let drivers = reads.drivers(&members, request.on, request.period).await?;
+        // Measured as the budget apportionment measures them: by the estimate, once fixed.
+        let estimate = pool.estimate.as_ref().map(DriverEstimate::driver_values);
         let lines: Vec<_> = pool
             .lines
             .values()
-            .map(|line| line.spec.measured(&agreement, request.on, &drivers))
+            .map(|line| {
+                line.spec
+                    .measured_against(
+                        &agreement,
+                        request.on,
+                        (&drivers, estimate.as_ref()),
+                        (false, pool.tolerance_bp),
+                    )
+                    .0
+            })
             .collect();
         what_if(&lines, proposal).map_err(|error| PartnershipError::Apportion {
             line: "(what-if)".into(),

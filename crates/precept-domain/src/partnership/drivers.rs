@@ -103,14 +103,19 @@ impl LineSpec {
         let (LineBasis::Driver(driver), Some(estimate)) = (&self.basis, estimate) else {
             return (self.measured(agreement, on, measured), DriversUsed::Measured);
         };
-        if !outturn {
-            let kept = super::true_up::TrueUp::KeepEstimate { largest: None };
-            return (self.measured(agreement, on, estimate), DriversUsed::Estimate(kept));
-        }
         let members = agreement.taking(self.service, on);
         let values = |drivers: &DriverValues| -> Vec<(CouncilCode, u64)> {
             members.iter().map(|m| (m.clone(), drivers.get(*driver, m))).collect()
         };
+        // An estimate that counted none of the line's members (a driver with no activity yet,
+        // members who joined since) cannot share anything: the line is measured as it is.
+        if values(estimate).iter().all(|(_, value)| *value == 0) {
+            return (self.measured(agreement, on, measured), DriversUsed::Measured);
+        }
+        if !outturn {
+            let kept = super::true_up::TrueUp::KeepEstimate { largest: None };
+            return (self.measured(agreement, on, estimate), DriversUsed::Estimate(kept));
+        }
         match super::true_up::true_up(&values(estimate), &values(measured), tolerance_bp) {
             kept @ super::true_up::TrueUp::KeepEstimate { .. } => {
                 (self.measured(agreement, on, estimate), DriversUsed::Estimate(kept))

@@ -110,9 +110,25 @@ impl ClaimState {
             .ok_or(ClaimError::NoOverpayment(number))
     }
 
-    fn set_award(&mut self, from: NaiveDate, figures: Figures) {
+    fn set_award(&mut self, from: NaiveDate, figures: Figures, on: NaiveDate) {
         self.awards.retain(|award| award.from < from);
-        self.awards.push(AwardPeriod { from, figures });
+        self.awards.push(AwardPeriod {
+            from,
+            figures,
+            decided_on: Some(on),
+        });
+    }
+
+    /// The first day the latest decision's awards cover: a later notification reaching before
+    /// it would rewrite that decision.
+    pub fn latest_decision_from(&self) -> Option<NaiveDate> {
+        let latest = self.awards.last()?.decided_on;
+        self.awards
+            .iter()
+            .rev()
+            .take_while(|award| award.decided_on == latest)
+            .last()
+            .map(|award| award.from)
     }
 }
 
@@ -134,7 +150,7 @@ pub(super) fn apply(mut state: ClaimState, event: ClaimEvent) -> Result<ClaimSta
             state.decided.get_or_insert(on);
             state.last_decided = Some(on);
             state.circumstances = Some(circumstances);
-            state.set_award(from, figures);
+            state.set_award(from, figures, on);
             state.status = ClaimStatus::Awarded;
         }
         ClaimEvent::Refused { on, .. } => {
@@ -150,7 +166,7 @@ pub(super) fn apply(mut state: ClaimState, event: ClaimEvent) -> Result<ClaimSta
         } => {
             state.last_decided = Some(on);
             state.circumstances = Some(circumstances);
-            state.set_award(from, figures);
+            state.set_award(from, figures, on);
         }
         ClaimEvent::Suspended { .. } => state.status = ClaimStatus::Suspended,
         ClaimEvent::Resumed { .. } => state.status = ClaimStatus::Awarded,

@@ -557,3 +557,56 @@ fn an_award_backdated_over_1_april_uses_each_years_figures() {
         (gbp("39.05"), gbp("38.00"))
     );
 }
+
+#[test]
+fn a_notification_inside_one_decision_split_at_1_april_is_not_sent_back_as_backdated() {
+    // A working-age CTR claim received 7 April 2025, claimed from 20 March: 2024/25 used
+    // Medway's grid (a single person on £80.00 is band 1, 65%), 2025/26 Swale's (band 1, 80%),
+    // so the one decision makes two periods, 20 March and 1 April.
+    let mut earlier = plain_settings();
+    earlier.ctr.working_age = BandedScheme::medway_2022();
+    let timeline = std::sync::Arc::new(
+        SettingsTimeline::new(vec![
+            (date("2024-04-01"), std::sync::Arc::new(earlier)),
+            (date("2025-04-01"), std::sync::Arc::new(plain_settings())),
+        ])
+        .expect("versions"),
+    );
+    let state = given(vec![
+        ClaimCommand::Receive(ClaimDetails {
+            kind: ClaimKind::CouncilTaxReduction,
+            claimant: party(),
+            nino_hash: hash(),
+            received: date("2025-04-07"),
+            claimed_from: date("2025-03-20"),
+            pension_age: false,
+            account: Some(account()),
+        }),
+        ClaimCommand::Decide {
+            on: date("2025-04-10"),
+            circumstances: Circumstances::Ctr(single("80.00")),
+            settings: std::sync::Arc::clone(&timeline),
+        },
+    ]);
+    let froms: Vec<NaiveDate> = state.awards.iter().map(|a| a.from).collect();
+    assert_eq!(froms, [date("2025-03-20"), date("2025-04-01")]);
+    assert_eq!(state.latest_decision_from(), Some(date("2025-03-20")));
+    // A same-band notification effective 25 March (inside the decision, within 31 days of the
+    // file) changes nothing; it is not an officer's work.
+    let (events, _) = when(
+        &state,
+        ClaimCommand::ApplyUc {
+            file_date: date("2025-04-15"),
+            facts: uc("r7", UcNotificationKind::Change, "2025-03-25", "340.00"),
+            settings: timeline,
+        },
+    )
+    .expect("handled");
+    assert!(matches!(
+        events.as_slice(),
+        [ClaimEvent::UcNotificationHandled {
+            outcome: UcOutcome::SameBand,
+            ..
+        }]
+    ));
+}

@@ -119,6 +119,10 @@ pub struct AwardPeriod {
     pub from: NaiveDate,
     /// The decision's figures.
     pub figures: Figures,
+    /// The day of the decision that made it (one decision may make several periods, where
+    /// the settings change).
+    #[serde(default)]
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// Where a change of circumstances came from.

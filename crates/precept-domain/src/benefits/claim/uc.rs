@@ -106,7 +106,7 @@ fn triage(
         .unwrap_or(file_date);
     // Before the latest award, a notification would rewrite a decision made since (perhaps an
     // officer's): an officer decides.
-    let latest = state.awards.last().map_or(file_date, |award| award.from);
+    let latest = state.latest_decision_from().unwrap_or(file_date);
     if facts.effective_date < earliest || facts.effective_date < latest {
         return Err(WorkReason::Backdated);
     }
