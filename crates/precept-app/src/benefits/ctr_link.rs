@@ -145,7 +145,11 @@ impl<S: Stores + BenefitStores> CtrLink<S> {
                 Ok(())
             }
             Err(ServiceError::PropertyNotRegistered(_) | ServiceError::YearNotSetUp(_)) => {
-                tracing::warn!(council = %commit.council, %claim, %account, "CTR award waits: the account's property or year is not set up");
+                // Not retried: the claim's next decision (or a re-run of the link) sets it.
+                tracing::warn!(
+                    council = %commit.council, %claim, %account,
+                    "CTR award not applied: the account's property or year is not set up"
+                );
                 Ok(())
             }
             Err(error) => Err(error),
