@@ -17,13 +17,13 @@ use precept_domain::benefits::hb::HbParameters;
 use precept_domain::benefits::nino::Nino;
 use precept_domain::benefits::overpayment::RecoveryRates;
 use precept_domain::benefits::settings::{BackdatingRules, BenefitSettings, SetBenefitSettings, UcRules};
-use precept_domain::benefits::uc_import::{FileDigest, ImportCommand};
+use precept_domain::benefits::uc_import::{FileDigest, ImportCommand, automation_bp};
 use precept_domain::ids::{AccountId, ClaimId, PartyId};
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::benefits_convert::{banded, circumstances, claim, class, figures, kind, kind_out, weekly};
 use crate::common::{
-    actor, answer, command_meta, date_range, fingerprint, id, parse_meta, receipt, reply, required_year,
+    actor, answer, average_tenths, command_meta, date_range, fingerprint, id, parse_meta, receipt, reply, required_year,
 };
 use crate::proto::benefits_server::Benefits;
 use crate::proto::{self, CommitReceipt};
@@ -226,16 +226,6 @@ fn page_token(v: &mut Violations, token: &str) -> Option<Option<(NaiveDate, Stri
         v.add("page_token", "is not a token this service issued");
     }
     parsed.map(Some)
-}
-
-fn average_tenths(total: u64, count: u64) -> u64 {
-    (total * 10 + count / 2).checked_div(count).unwrap_or(0)
-}
-
-fn rate_bp(automated: u64, needing: u64) -> u32 {
-    (automated * 10_000)
-        .checked_div(automated + needing)
-        .map_or(0, |bp| u32::try_from(bp).unwrap_or(10_000))
 }
 
 #[tonic::async_trait]
@@ -916,7 +906,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
             files: files
                 .into_iter()
                 .map(|f| proto::ImportedFile {
-                    automation_bp: rate_bp(f.automated, f.needing_officer),
+                    automation_bp: automation_bp(f.automated, f.needing_officer),
                     digest: f.digest,
                     file_date: f.file_date.to_string(),
                     lines: f.lines,
@@ -929,7 +919,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
                 .collect(),
             automated,
             needing_officer: needing,
-            automation_bp: rate_bp(automated, needing),
+            automation_bp: automation_bp(automated, needing),
         }))
     }
 

@@ -118,6 +118,12 @@ pub(crate) fn command_meta<T: Message>(
     )
 }
 
+/// An average in tenths, rounded half up: `total / count` × 10 (0 with nothing counted), as
+/// speed-of-processing days are reported.
+pub(crate) fn average_tenths(total: u64, count: u64) -> u64 {
+    (total * 10 + count / 2).checked_div(count).unwrap_or(0)
+}
+
 /// A required financial year, "2025/26".
 pub(crate) fn required_year(v: &mut Violations, field: &str, text: &str) -> Option<FinancialYear> {
     v.required(field, text)

@@ -13,10 +13,11 @@ use precept_domain::partnership::RetentionShares;
 use precept_domain::{CouncilCode, FinancialYear};
 use tonic::Status;
 
-use crate::common::required_year;
+use crate::common::{average_tenths, required_year};
 use crate::proto;
 use crate::status::query_error;
 use crate::validate::Violations;
+use precept_domain::benefits::uc_import::automation_bp;
 
 const UNREACHABLE: &str = "every None above recorded a violation, so finish() returned early";
 
@@ -118,10 +119,6 @@ fn service(
     }
 }
 
-fn tenths(days: u64, count: u64) -> u64 {
-    (days * 10 + count / 2).checked_div(count).unwrap_or(0)
-}
-
 fn council_view(
     name: &str,
     (this, last): (&CollectionFacts, &CollectionFacts),
@@ -135,15 +132,13 @@ fn council_view(
         council_tax: Some(service(&this.council_tax, &last.council_tax, year, previous)),
         business_rates: Some(service(&this.business_rates, &last.business_rates, year, previous)),
         new_claims: benefits.new_claims.0,
-        new_claim_days_tenths: tenths(benefits.new_claims.1, benefits.new_claims.0),
+        new_claim_days_tenths: average_tenths(benefits.new_claims.1, benefits.new_claims.0),
         changes: benefits.changes.0,
-        change_days_tenths: tenths(benefits.changes.1, benefits.changes.0),
+        change_days_tenths: average_tenths(benefits.changes.1, benefits.changes.0),
         live_claims: benefits.live_claims,
         uc_automated: automated,
         uc_needing_officer: officer,
-        uc_automation_bp: (automated * 10_000)
-            .checked_div(automated + officer)
-            .map_or(0, |bp| u32::try_from(bp).unwrap_or(10_000)),
+        uc_automation_bp: automation_bp(automated, officer),
         live_council_tax_accounts: 0,
         hereditaments: 0,
     }

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use precept_domain::benefits::claim::{BenefitClaim, ClaimCommand, ClaimDetails, ClaimError, ClaimKind, ClaimState};
 use precept_domain::benefits::nino::Nino;
 use precept_domain::benefits::settings::{
-    BenefitSettings, BenefitSettingsError, BenefitYear, BenefitYearState, SetBenefitSettings, SettingsTimeline,
+    BenefitSettingsError, BenefitYear, BenefitYearState, SetBenefitSettings, SettingsTimeline,
 };
 use precept_domain::benefits::uc_import::{FileDigest, ImportCommand, ImportError, UcImport};
 use precept_domain::council_year::CouncilYearId;
@@ -168,18 +168,6 @@ impl<S: BenefitStores> BenefitsService<S> {
     /// [`BenefitsError::Settings`].
     pub async fn year(&self, council: &CouncilCode, year: FinancialYear) -> Result<BenefitYearState, BenefitsError> {
         Ok(self.years.state(council, &CouncilYearId(year)).await?)
-    }
-
-    /// The settings in force on `date`.
-    ///
-    /// # Errors
-    /// [`BenefitsError::NoSettings`].
-    pub async fn settings_on(&self, council: &CouncilCode, date: NaiveDate) -> Result<BenefitSettings, BenefitsError> {
-        let year = FinancialYear::containing(date);
-        self.years
-            .inspect(council, &CouncilYearId(year), |state| state.on(date).cloned())
-            .await?
-            .ok_or(BenefitsError::NoSettings(year))
     }
 
     /// Every settings version of the years `first..=last`, in date order: what a decision

@@ -16,6 +16,11 @@ pub mod settings;
 pub mod uc_file;
 pub mod uc_import;
 
+/// Whether `text` is a SHA-256 digest as Precept writes one: 64 lowercase hex digits.
+pub(crate) fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 #[cfg(test)]
 mod calc_tests;
 #[cfg(test)]

@@ -19,8 +19,7 @@ pub struct FileDigest(String);
 impl FileDigest {
     /// Wraps 64 lowercase hex digits.
     pub fn parse(text: &str) -> Option<Self> {
-        let ok = text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        ok.then(|| FileDigest(text.to_owned()))
+        super::is_sha256_hex(text).then(|| FileDigest(text.to_owned()))
     }
 
     /// The hex digits.
@@ -101,12 +100,16 @@ impl ImportSummary {
 
     /// Automated share of the records decided in this file, basis points (0 with none).
     pub fn automation_bp(&self) -> u32 {
-        let decided = u64::from(self.automated()) + u64::from(self.needing_officer());
-        if decided == 0 {
-            return 0;
-        }
-        u32::try_from(u64::from(self.automated()) * 10_000 / decided).unwrap_or(10_000)
+        automation_bp(u64::from(self.automated()), u64::from(self.needing_officer()))
     }
+}
+
+/// The automation rate: records handled by rule as basis points of all records decided (by
+/// rule or by an officer); 0 when none were.
+pub fn automation_bp(automated: u64, needing_officer: u64) -> u32 {
+    (automated * 10_000)
+        .checked_div(automated + needing_officer)
+        .map_or(0, |bp| u32::try_from(bp).unwrap_or(10_000))
 }
 
 /// A request to an import.

@@ -44,17 +44,7 @@ fn kind(code: &str) -> Result<ClaimKind, QueryError> {
 }
 
 fn status_from_code(code: &str) -> Result<ClaimStatus, QueryError> {
-    [
-        ClaimStatus::Received,
-        ClaimStatus::AwaitingEvidence,
-        ClaimStatus::Awarded,
-        ClaimStatus::Refused,
-        ClaimStatus::Suspended,
-        ClaimStatus::Ended,
-    ]
-    .into_iter()
-    .find(|s| s.code() == code)
-    .ok_or_else(|| unavailable(format!("unknown claim status {code:?}")))
+    ClaimStatus::parse(code).ok_or_else(|| unavailable(format!("unknown claim status {code:?}")))
 }
 
 /// The age band a claim received on `received` is in on `on`.

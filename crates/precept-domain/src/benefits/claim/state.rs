@@ -44,6 +44,20 @@ impl ClaimStatus {
         }
     }
 
+    /// From [`ClaimStatus::code`] (a received claim's statuses; not `none`).
+    pub fn parse(code: &str) -> Option<Self> {
+        [
+            ClaimStatus::Received,
+            ClaimStatus::AwaitingEvidence,
+            ClaimStatus::Awarded,
+            ClaimStatus::Refused,
+            ClaimStatus::Suspended,
+            ClaimStatus::Ended,
+        ]
+        .into_iter()
+        .find(|status| status.code() == code)
+    }
+
     /// Not yet decided.
     pub fn undecided(self) -> bool {
         matches!(self, ClaimStatus::Received | ClaimStatus::AwaitingEvidence)

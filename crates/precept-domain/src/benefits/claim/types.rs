@@ -46,8 +46,7 @@ pub struct NinoHash(String);
 impl NinoHash {
     /// Wraps 64 lowercase hex digits.
     pub fn parse(text: &str) -> Option<Self> {
-        let ok = text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        ok.then(|| NinoHash(text.to_owned()))
+        crate::benefits::is_sha256_hex(text).then(|| NinoHash(text.to_owned()))
     }
 
     /// The hex digits.
