@@ -1,19 +1,121 @@
 //! Field-level validation: every bad field of a request is reported at once, by name.
 
 use chrono::NaiveDate;
+use precept_app::access::Caller;
 use std::collections::HashSet;
-use tonic::{Code, Status};
+use tonic::{Code, Request, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
 use precept_domain::CouncilCode;
 
-/// Collects field violations while a request is parsed.
+/// The partnership's councils, as a service checks the councils a request names.
+pub trait KnownCouncils {
+    /// Whether `council` is a configured member.
+    fn knows(&self, council: &CouncilCode) -> bool;
+
+    /// Whether a named council must be within the caller's scope. True everywhere except
+    /// business rates, where an agent acts on another council's accounts and the application
+    /// service decides who may act for whom.
+    fn scoped(&self) -> bool {
+        true
+    }
+}
+
+impl KnownCouncils for HashSet<CouncilCode> {
+    fn knows(&self, council: &CouncilCode) -> bool {
+        self.contains(council)
+    }
+}
+
+impl<K: KnownCouncils + ?Sized> KnownCouncils for std::sync::Arc<K> {
+    fn knows(&self, council: &CouncilCode) -> bool {
+        (**self).knows(council)
+    }
+
+    fn scoped(&self) -> bool {
+        (**self).scoped()
+    }
+}
+
+/// The councils of the business rates service: any member may be named as the billing
+/// authority; the asking council is the credential's (see `business_rates::acting`).
+#[derive(Debug, Clone)]
+pub struct AgencyCouncils(pub HashSet<CouncilCode>);
+
+impl KnownCouncils for AgencyCouncils {
+    fn knows(&self, council: &CouncilCode) -> bool {
+        self.0.contains(council)
+    }
+
+    fn scoped(&self) -> bool {
+        false
+    }
+}
+
+/// A request (or a reference to one) that may carry the auth layer's [`Caller`].
+pub trait CarriesCaller {
+    /// The authenticated caller, if the auth layer let the request through.
+    fn caller(&self) -> Option<&Caller>;
+}
+
+impl<T> CarriesCaller for Request<T> {
+    fn caller(&self) -> Option<&Caller> {
+        self.extensions().get::<Caller>()
+    }
+}
+
+impl<R: CarriesCaller> CarriesCaller for &R {
+    fn caller(&self) -> Option<&Caller> {
+        (**self).caller()
+    }
+}
+
+/// Collects field violations while a request is parsed, and checks the councils it names
+/// against the caller's scope (docs/ACCESS.md).
 #[derive(Debug, Default)]
 pub struct Violations {
     fields: Vec<(String, String)>,
+    caller: Option<Caller>,
+    out_of_scope: Vec<String>,
 }
 
 impl Violations {
+    /// Violations for one request, checking its councils against its authenticated caller.
+    ///
+    /// The auth layer puts the [`Caller`] on every request it lets through; a request without
+    /// one (a unit test calling a service directly) is not scope-checked.
+    pub fn for_request(request: &impl CarriesCaller) -> Self {
+        Violations {
+            caller: request.caller().cloned(),
+            ..Violations::default()
+        }
+    }
+
+    /// Records that the request names one aggregate, for the access log.
+    pub fn touch(&mut self, kind: &'static str, id: &str) {
+        if let Some(caller) = &self.caller {
+            caller.touch(kind, id);
+        }
+    }
+
+    /// Records (for the access log) and scope-checks a council the request names.
+    fn reach(&mut self, field: &str, council: &CouncilCode) {
+        if let Some(caller) = &self.caller {
+            caller.touch_council(council);
+            if !caller.reaches(council) {
+                self.out_of_scope.push(format!(
+                    "{field}: credential {} may not reach council {council}",
+                    caller.credential
+                ));
+            }
+        }
+    }
+
+    /// A council the caller's scope must reach, without requiring it to be a configured
+    /// member (the business rates service checks agencies itself).
+    pub fn scoped(&mut self, field: &str, council: &CouncilCode) {
+        self.reach(field, council);
+    }
     /// Records a bad field.
     pub fn add(&mut self, field: &str, description: impl Into<String>) {
         self.fields.push((field.to_owned(), description.into()));
@@ -54,11 +156,17 @@ impl Violations {
         }
     }
 
-    /// A council code that is one of the partnership's configured councils.
-    pub fn council(&mut self, field: &str, value: &str, known: &HashSet<CouncilCode>) -> Option<CouncilCode> {
+    /// A council code that is one of the partnership's configured councils, and (for a
+    /// service whose councils are scoped) one the caller's credential reaches.
+    pub fn council(&mut self, field: &str, value: &str, known: &impl KnownCouncils) -> Option<CouncilCode> {
         let value = self.required(field, value)?;
         let code = self.check(field, CouncilCode::parse(value))?;
-        if known.contains(&code) {
+        if known.knows(&code) {
+            if known.scoped() {
+                self.reach(field, &code);
+            } else if let Some(caller) = &self.caller {
+                caller.touch_council(&code);
+            }
             Some(code)
         } else {
             self.add(field, format!("unknown council {code:?}"));
@@ -66,11 +174,21 @@ impl Violations {
         }
     }
 
+    /// The authenticated caller, when there is one.
+    pub fn caller(&self) -> Option<&Caller> {
+        self.caller.as_ref()
+    }
+
     /// `INVALID_ARGUMENT` naming every bad field, or `Ok` when there were none.
     ///
     /// # Errors
     /// The status, when any field was bad.
     pub fn finish(self) -> Result<(), Status> {
+        // Reaching outside the caller's scope is refused before anything else is said about
+        // the request, so a bad request cannot be used to probe another council's data.
+        if !self.out_of_scope.is_empty() {
+            return Err(Status::permission_denied(self.out_of_scope.join("; ")));
+        }
         if self.fields.is_empty() {
             return Ok(());
         }
