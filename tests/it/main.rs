@@ -1,5 +1,6 @@
 //! End-to-end tests: every one starts its own nats-server and databases (precept-testkit).
 
+mod access;
 mod atomicity;
 mod benefits;
 mod billing;
