@@ -173,7 +173,11 @@ fn methods() -> Vec<(&'static str, Needs, Code)> {
         ("CouncilTaxRecovery/GetCaseload", figures, Code::InvalidArgument),
         ("BusinessRates/GetNndrAccount", needs("read"), Code::NotFound),
         ("Benefits/ReceiveClaim", needs("write"), Code::InvalidArgument),
-        ("Partnership/GetApportionment", unscoped("finance"), Code::InvalidArgument),
+        (
+            "Partnership/GetApportionment",
+            unscoped("finance"),
+            Code::InvalidArgument,
+        ),
         (
             "Partnership/SetCostLine",
             Needs {
@@ -237,12 +241,20 @@ async fn every_role_and_scope_against_every_service_gets_exactly_the_expected_ou
                 let got = call(&app, Some(&token), method, target).await;
                 checked += 1;
                 if got != want {
-                    failures.push(format!("{} on {method} for {target}: got {got:?}, want {want:?}", who.id));
+                    failures.push(format!(
+                        "{} on {method} for {target}: got {got:?}, want {want:?}",
+                        who.id
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} cells wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert_eq!(checked, 11 * 10 * 2);
 }
 
@@ -260,12 +272,20 @@ async fn missing_malformed_unknown_and_revoked_credentials_are_unauthenticated()
     let unknown = token.replace("swale-crm", "swale-crn");
     for bad in [None, Some("not-a-token"), Some(forged.as_str()), Some(unknown.as_str())] {
         for (method, _, _) in methods() {
-            assert_eq!(call(&app, bad, method, "swale").await, Code::Unauthenticated, "{method} with {bad:?}");
+            assert_eq!(
+                call(&app, bad, method, "swale").await,
+                Code::Unauthenticated,
+                "{method} with {bad:?}"
+            );
         }
     }
 
-    let store = precept_server::credentials::open(&app.nats_url).await.expect("credential store");
-    precept_server::credentials::revoke(&store, "swale-crm").await.expect("revoked");
+    let store = precept_server::credentials::open(&app.nats_url)
+        .await
+        .expect("credential store");
+    precept_server::credentials::revoke(&store, "swale-crm")
+        .await
+        .expect("revoked");
     // The service learns of the revocation through its watch on the bucket; wait on that
     // outcome, bounded, rather than for a length of time.
     let mut attempts = 0;
@@ -275,7 +295,11 @@ async fn missing_malformed_unknown_and_revoked_credentials_are_unauthenticated()
         tokio::task::yield_now().await;
     }
     let listed = precept_server::credentials::list(&store).await.expect("listed");
-    assert!(listed.iter().any(|line| line.starts_with("swale-crm\tswale\tread,write\t") && line.contains("revoked")));
+    assert!(
+        listed
+            .iter()
+            .any(|line| line.starts_with("swale-crm\tswale\tread,write\t") && line.contains("revoked"))
+    );
 
     // Health and reflection stay open for load balancers and tools.
     let mut health = tonic_health::pb::health_client::HealthClient::new(app.raw_channel().await);
@@ -294,7 +318,8 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
 
     crate::helpers::register_test_property(&app, "swale").await;
     let account_id = "3f0b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-    let mut accounts = proto::council_tax_accounts_client::CouncilTaxAccountsClient::new(app.channel_as(Some(&clerk)).await);
+    let mut accounts =
+        proto::council_tax_accounts_client::CouncilTaxAccountsClient::new(app.channel_as(Some(&clerk)).await);
     accounts
         .open_account(proto::OpenAccountRequest {
             request_id: "open-logged".to_owned(),
@@ -317,7 +342,10 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
     billing.get_statement(statement.clone()).await.expect("statement");
     let mut outside =
         proto::council_tax_billing_client::CouncilTaxBillingClient::new(app.channel_as(Some(&outsider)).await);
-    let refused = outside.get_statement(statement).await.expect_err("another council's account");
+    let refused = outside
+        .get_statement(statement)
+        .await
+        .expect_err("another council's account");
     assert_eq!(refused.code(), Code::PermissionDenied);
 
     let mut log = proto::access_log_client::AccessLogClient::new(app.channel_as(Some(&auditor)).await);
@@ -334,10 +362,20 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
         .records;
     let seen: Vec<(String, String, String)> = records
         .iter()
-        .map(|record| (record.credential_id.clone(), record.method.clone(), record.outcome.clone()))
+        .map(|record| {
+            (
+                record.credential_id.clone(),
+                record.method.clone(),
+                record.outcome.clone(),
+            )
+        })
         .collect();
     let expect = |credential: &str, method: &str, outcome: &str| {
-        (credential.to_owned(), format!("/precept.v1.{method}"), outcome.to_owned())
+        (
+            credential.to_owned(),
+            format!("/precept.v1.{method}"),
+            outcome.to_owned(),
+        )
     };
     assert_eq!(
         seen,
@@ -347,7 +385,11 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
             expect("maidstone-clerk", "CouncilTaxBilling/GetStatement", "PermissionDenied"),
         ]
     );
-    assert!(records.iter().all(|record| record.council == "swale" && record.kind == "account"));
+    assert!(
+        records
+            .iter()
+            .all(|record| record.council == "swale" && record.kind == "account")
+    );
 
     let by_credential = log
         .list_access_by_credential(proto::ListAccessByCredentialRequest {
@@ -365,7 +407,11 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
     // Opening the account named its property too.
     assert_eq!(
         subjects,
-        [("account", account_id), ("property", "100062557744"), ("account", account_id)]
+        [
+            ("account", account_id),
+            ("property", "100062557744"),
+            ("account", account_id)
+        ]
     );
 
     // The auditor's own council only: it may not look into Maidstone's subjects.
@@ -400,7 +446,10 @@ async fn a_credential_over_its_rate_is_slowed_and_an_oversized_request_is_refuse
     let allowed = outcomes.iter().filter(|code| **code == Code::InvalidArgument).count();
     let slowed = outcomes.iter().filter(|code| **code == Code::ResourceExhausted).count();
     assert_eq!(allowed + slowed, outcomes.len(), "{outcomes:?}");
-    assert!(outcomes[..3].iter().all(|code| *code == Code::InvalidArgument), "the burst is allowed");
+    assert!(
+        outcomes[..3].iter().all(|code| *code == Code::InvalidArgument),
+        "the burst is allowed"
+    );
     // One more request per second may have refilled while the calls ran.
     let refill = usize::try_from(started.elapsed().as_secs()).expect("small") + 1;
     assert!(allowed <= 3 + refill, "{outcomes:?}");
@@ -408,7 +457,8 @@ async fn a_credential_over_its_rate_is_slowed_and_an_oversized_request_is_refuse
 
     // Another credential has its own allowance.
     let other = app.issue_token("swale-quiet", "swale", "write").await;
-    let mut accounts = proto::council_tax_accounts_client::CouncilTaxAccountsClient::new(app.channel_as(Some(&other)).await);
+    let mut accounts =
+        proto::council_tax_accounts_client::CouncilTaxAccountsClient::new(app.channel_as(Some(&other)).await);
     let oversized = accounts
         .open_account(proto::OpenAccountRequest {
             council: "swale".to_owned(),

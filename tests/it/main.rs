@@ -9,6 +9,7 @@ mod concurrency;
 mod eventstore;
 mod helpers;
 mod idempotency;
+mod mtls;
 mod partnership;
 mod projector_restart;
 mod recovery;

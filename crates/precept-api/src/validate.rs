@@ -52,6 +52,9 @@ impl KnownCouncils for AgencyCouncils {
     }
 }
 
+/// The longest text field accepted: ids, codes, references and reasons are all far shorter.
+pub const TEXT_LENGTH_MAX: usize = 1_000;
+
 /// A request (or a reference to one) that may carry the auth layer's [`Caller`].
 pub trait CarriesCaller {
     /// The authenticated caller, if the auth layer let the request through.
@@ -132,10 +135,25 @@ impl Violations {
         }
     }
 
-    /// A required text field.
+    /// A required text field: present, at most [`TEXT_LENGTH_MAX`] bytes, and printable.
     pub fn required<'a>(&mut self, field: &str, value: &'a str) -> Option<&'a str> {
         if value.is_empty() {
             self.add(field, "is required");
+            None
+        } else {
+            self.text(field, value)
+        }
+    }
+
+    /// An optional text field (empty allowed), held to the same rule as a required one.
+    /// Control characters are refused because text ends up in files councils print and
+    /// parse (statements, CSV reports), where they break lines and columns.
+    pub fn text<'a>(&mut self, field: &str, value: &'a str) -> Option<&'a str> {
+        if value.len() > TEXT_LENGTH_MAX {
+            self.add(field, format!("must be at most {TEXT_LENGTH_MAX} bytes"));
+            None
+        } else if value.chars().any(char::is_control) {
+            self.add(field, "must not contain control characters");
             None
         } else {
             Some(value)
@@ -228,6 +246,18 @@ mod tests {
             .map(|violation| violation.field)
             .collect();
         assert_eq!(fields, ["request_id", "received_on"]);
+    }
+
+    #[test]
+    fn text_is_bounded_and_printable() {
+        let mut violations = Violations::default();
+        assert!(violations.required("a", "REF-1").is_some());
+        assert!(violations.required("b", &"x".repeat(TEXT_LENGTH_MAX + 1)).is_none());
+        assert!(violations.text("c", "two\nlines").is_none());
+        assert!(violations.text("d", "").is_some());
+        let status = violations.finish().expect_err("two violations");
+        assert!(status.message().contains("b: must be at most"));
+        assert!(status.message().contains("c: must not contain control characters"));
     }
 
     #[test]
