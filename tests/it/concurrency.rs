@@ -43,7 +43,7 @@ async fn fifty_concurrent_payments_to_one_account_all_land_exactly_once() {
                 .expect("connect");
             let channel = tonic::service::interceptor::InterceptedService::new(
                 channel,
-                precept_testkit::Bearer::new(Some(&token)),
+                precept_testkit::Bearer::new(Some(&token)).expect("an ASCII token"),
             );
             let mut client = precept_api::proto::council_tax_accounts_client::CouncilTaxAccountsClient::new(channel);
             let request = payment_request(&format!("pay-{n}"), "swale", &account_id, 100 + n);

@@ -13,6 +13,7 @@ mod benefits_convert;
 pub mod billing;
 mod billing_reads;
 pub mod business_rates;
+pub mod client;
 mod common;
 mod convert;
 pub mod council_tax;

@@ -113,6 +113,9 @@ struct FinanceArgs {
     /// The service's gRPC address.
     #[arg(long, env = "PRECEPT_SERVER", default_value = "http://127.0.0.1:50051")]
     server: String,
+    /// The bearer token to call with (a credential with the finance role).
+    #[arg(long, env = "PRECEPT_TOKEN", hide_env_values = true)]
+    token: Option<String>,
     /// The council (performance: omit for every member and the partnership's total).
     #[arg(long, default_value = "")]
     council: String,
@@ -129,6 +132,9 @@ struct ApportionmentArgs {
     /// The service's gRPC address.
     #[arg(long, env = "PRECEPT_SERVER", default_value = "http://127.0.0.1:50051")]
     server: String,
+    /// The bearer token to call with (a credential with the finance role).
+    #[arg(long, env = "PRECEPT_TOKEN", hide_env_values = true)]
+    token: Option<String>,
     /// The financial year, e.g. 2025/26.
     #[arg(long)]
     year: String,
@@ -327,6 +333,7 @@ async fn main() -> anyhow::Result<()> {
                 on: args.on,
                 actual: args.actual,
                 period: (args.from, args.to),
+                token: args.token,
             };
             let rows = match &args.output {
                 Some(path) => {
@@ -351,6 +358,7 @@ async fn finance(args: FinanceArgs, collection_fund: bool) -> anyhow::Result<()>
         server: args.server,
         council: args.council,
         year: args.year,
+        token: args.token,
     };
     let rows = match (&args.output, collection_fund) {
         (Some(path), for_fund) => {

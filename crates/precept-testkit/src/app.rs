@@ -2,41 +2,14 @@
 
 use std::time::Duration;
 
+pub use precept_api::client::{AuthChannel, Bearer};
 use precept_api::proto::council_tax_accounts_client::CouncilTaxAccountsClient;
 use precept_domain::CouncilCode;
 use precept_server::{Application, NatsSettings, Settings};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tonic::metadata::{Ascii, MetadataValue};
-use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
-
-/// A channel that sends a bearer token with every call.
-pub type AuthChannel = InterceptedService<Channel, Bearer>;
-
-/// Adds `authorization: Bearer <token>` to every request.
-#[derive(Clone)]
-pub struct Bearer(Option<MetadataValue<Ascii>>);
-
-impl Bearer {
-    /// A token to send; `None` sends no credentials at all.
-    ///
-    /// # Panics
-    /// If the token is not ASCII.
-    pub fn new(token: Option<&str>) -> Self {
-        Bearer(token.map(|token| format!("Bearer {token}").parse().expect("tokens are ASCII")))
-    }
-}
-
-impl Interceptor for Bearer {
-    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
-        if let Some(value) = &self.0 {
-            request.metadata_mut().insert("authorization", value.clone());
-        }
-        Ok(request)
-    }
-}
 
 /// A random bootstrap token for one test service (partnership scope, every role).
 pub fn random_bootstrap_token() -> String {
@@ -135,7 +108,7 @@ impl TestApp {
     /// # Panics
     /// If it cannot connect.
     pub async fn channel_as(&self, token: Option<&str>) -> AuthChannel {
-        InterceptedService::new(self.raw_channel().await, Bearer::new(token))
+        InterceptedService::new(self.raw_channel().await, Bearer::new(token).expect("an ASCII token"))
     }
 
     /// Issues a bearer token straight into the service's credential store.
