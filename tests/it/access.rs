@@ -340,6 +340,12 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
         min_sequence: 1,
     };
     billing.get_statement(statement.clone()).await.expect("statement");
+    // Typed in capitals, it is still the same account in the log.
+    let shouted = proto::GetStatementRequest {
+        account_id: account_id.to_uppercase(),
+        ..statement.clone()
+    };
+    billing.get_statement(shouted).await.expect("statement");
     let mut outside =
         proto::council_tax_billing_client::CouncilTaxBillingClient::new(app.channel_as(Some(&outsider)).await);
     let refused = outside
@@ -355,6 +361,7 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
             kind: "account".to_owned(),
             id: account_id.to_owned(),
             limit: 0,
+            after_sequence: 0,
         })
         .await
         .expect("subject access")
@@ -382,6 +389,7 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
         [
             expect("swale-clerk", "CouncilTaxAccounts/OpenAccount", "Ok"),
             expect("swale-clerk", "CouncilTaxBilling/GetStatement", "Ok"),
+            expect("swale-clerk", "CouncilTaxBilling/GetStatement", "Ok"),
             expect("maidstone-clerk", "CouncilTaxBilling/GetStatement", "PermissionDenied"),
         ]
     );
@@ -395,6 +403,7 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
         .list_access_by_credential(proto::ListAccessByCredentialRequest {
             credential_id: "swale-clerk".to_owned(),
             limit: 0,
+            after_sequence: 0,
         })
         .await
         .expect("by credential")
@@ -410,9 +419,36 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
         [
             ("account", account_id),
             ("property", "100062557744"),
+            ("account", account_id),
             ("account", account_id)
         ]
     );
+
+    // Paged: two at a time, the second page starting after the first's last record.
+    let page = |after_sequence| proto::ListAccessBySubjectRequest {
+        council: "swale".to_owned(),
+        kind: "account".to_owned(),
+        id: account_id.to_owned(),
+        limit: 2,
+        after_sequence,
+    };
+    let first = log
+        .list_access_by_subject(page(0))
+        .await
+        .expect("page")
+        .into_inner()
+        .records;
+    let after = first.last().expect("a record").sequence;
+    let second = log
+        .list_access_by_subject(page(after))
+        .await
+        .expect("page")
+        .into_inner()
+        .records;
+    let paged: Vec<u64> = first.iter().chain(&second).map(|record| record.sequence).collect();
+    let whole: Vec<u64> = records.iter().map(|record| record.sequence).collect();
+    assert_eq!((first.len(), second.len()), (2, 2));
+    assert_eq!(paged, whole);
 
     // The auditor's own council only: it may not look into Maidstone's subjects.
     let other = log
@@ -421,6 +457,7 @@ async fn the_access_log_answers_who_read_or_changed_an_account_and_what_a_creden
             kind: "account".to_owned(),
             id: account_id.to_owned(),
             limit: 0,
+            after_sequence: 0,
         })
         .await
         .expect_err("another council");

@@ -50,6 +50,7 @@ fn to_proto(record: AccessRecord) -> proto::AccessRecord {
         kind: record.kind,
         id: record.id,
         outcome: record.outcome,
+        sequence: record.sequence,
     }
 }
 
@@ -67,16 +68,17 @@ impl<L: AccessLog> access_log_server::AccessLog for AccessLogApi<L> {
         let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
-        let id_ok = match body.kind.as_str() {
-            "account" => AccountId::parse(&body.id).is_ok(),
-            "claim" => ClaimId::parse(&body.id).is_ok(),
-            "property" => Uprn::parse(&body.id).is_ok(),
+        // The canonical form, as the access log records it.
+        let id = match body.kind.as_str() {
+            "account" => AccountId::parse(&body.id).map(|id| id.to_string()).ok(),
+            "claim" => ClaimId::parse(&body.id).map(|id| id.to_string()).ok(),
+            "property" => Uprn::parse(&body.id).map(|id| id.to_string()).ok(),
             _ => {
                 v.add("kind", "must be account, claim or property");
-                true
+                Some(String::new())
             }
         };
-        if !id_ok {
+        if id.is_none() {
             v.add("id", format!("is not a valid {} id", body.kind));
         }
         let limit = limit(&mut v, body.limit);
@@ -85,11 +87,11 @@ impl<L: AccessLog> access_log_server::AccessLog for AccessLogApi<L> {
         let query = AccessQuery::Subject {
             council: council.to_string(),
             kind: body.kind.clone(),
-            id: body.id.clone(),
+            id: id.expect("finish() returned early otherwise"),
         };
         let records = self
             .log
-            .query(&query, limit)
+            .query(&query, body.after_sequence, limit)
             .await
             .map_err(|error| store_error(&error))?;
         Ok(Response::new(AccessRecords {
@@ -107,22 +109,22 @@ impl<L: AccessLog> access_log_server::AccessLog for AccessLogApi<L> {
         let limit = limit(&mut v, body.limit);
         v.finish()?;
         let credential = credential.expect("finish() returned early otherwise");
-        let records = self
-            .log
-            .query(&AccessQuery::Credential(credential.to_string()), limit)
-            .await
-            .map_err(|error| store_error(&error))?;
         // A council's auditor sees what any credential did to its own council's data only.
-        let own = match request.caller().map(|caller| &caller.scope) {
+        let council = match request.caller().map(|caller| &caller.scope) {
             Some(Scope::Council(own)) => Some(own.to_string()),
             _ => None,
         };
+        let query = AccessQuery::Credential {
+            credential: credential.to_string(),
+            council,
+        };
+        let records = self
+            .log
+            .query(&query, body.after_sequence, limit)
+            .await
+            .map_err(|error| store_error(&error))?;
         Ok(Response::new(AccessRecords {
-            records: records
-                .into_iter()
-                .filter(|record| own.as_ref().is_none_or(|own| &record.council == own))
-                .map(to_proto)
-                .collect(),
+            records: records.into_iter().map(to_proto).collect(),
         }))
     }
 }

@@ -686,6 +686,11 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
                 v.add("data", format!("the file must be at most {FILE_MAX} bytes"));
                 return Err(v.finish().expect_err("a violation was recorded"));
             }
+            if header.is_none() {
+                // Another council's file is refused before any more of it is read.
+                v.council("council", &chunk.council, &self.councils);
+                v.scope_checked()?;
+            }
             bytes.extend_from_slice(&chunk.data);
             if header.is_none() {
                 header = Some(proto::UcFileChunk {

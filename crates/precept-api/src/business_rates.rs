@@ -74,6 +74,11 @@ impl<S: NndrStores, Q> BusinessRatesApi<S, Q> {
                 return None;
             }
         };
+        if let (Some(own), Some(header)) = (&own, &header)
+            && own != header
+        {
+            v.scoped(COUNCIL_HEADER, header);
+        }
         own.or(header).or_else(|| council.cloned())
     }
 
@@ -248,6 +253,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let (Some(council), Some(year), Some(on)) = (council, year, on) else {
             unreachable!("{UNREACHABLE}");
         };
+        self.may_read(&request, &council).await?;
         let on = on.unwrap_or_else(|| year.last_day());
         let settings = self.app.settings(&council, on).await.map_err(status::nndr)?;
         Ok(Response::new(convert::settings_to(&settings)))

@@ -176,15 +176,16 @@ pub(crate) fn date_range(v: &mut Violations, from: &str, to: &str) -> (Option<Na
 }
 
 /// A required id, parsed.
-pub(crate) fn id<T>(
+pub(crate) fn id<T: std::fmt::Display>(
     v: &mut Violations,
     field: &str,
     text: &str,
     parse: fn(&str) -> Result<T, precept_domain::IdError>,
 ) -> Option<T> {
     let parsed = v.required(field, text).and_then(|text| v.check(field, parse(text)))?;
+    // The canonical form, so the access log finds every access however the id was typed.
     if let Some(kind) = subject_kind(field) {
-        v.touch(kind, text);
+        v.touch(kind, &parsed.to_string());
     }
     Some(parsed)
 }

@@ -322,6 +322,15 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
         let body = request.get_ref();
         let year_and_day = year_and_day(&mut v, &body.year, &body.on);
         let member = if body.member.is_empty() {
+            // Every member's recharge: the shared service's own view.
+            if let Some(caller) = v.caller()
+                && caller.scope != precept_app::access::Scope::Partnership
+            {
+                return Err(Status::permission_denied(format!(
+                    "credential {} is scoped to {}: name that council as member",
+                    caller.credential, caller.scope
+                )));
+            }
             Some(None)
         } else {
             v.council("member", &body.member, &self.councils).map(Some)

@@ -192,6 +192,19 @@ impl Violations {
         }
     }
 
+    /// `PERMISSION_DENIED` now if a council named so far is outside the caller's scope: for a
+    /// streamed upload, checked on its first message before the rest is read.
+    ///
+    /// # Errors
+    /// The status.
+    pub fn scope_checked(&self) -> Result<(), Status> {
+        if self.out_of_scope.is_empty() {
+            Ok(())
+        } else {
+            Err(Status::permission_denied(self.out_of_scope.join("; ")))
+        }
+    }
+
     /// The authenticated caller, when there is one.
     pub fn caller(&self) -> Option<&Caller> {
         self.caller.as_ref()
@@ -204,9 +217,7 @@ impl Violations {
     pub fn finish(self) -> Result<(), Status> {
         // Reaching outside the caller's scope is refused before anything else is said about
         // the request, so a bad request cannot be used to probe another council's data.
-        if !self.out_of_scope.is_empty() {
-            return Err(Status::permission_denied(self.out_of_scope.join("; ")));
-        }
+        self.scope_checked()?;
         if self.fields.is_empty() {
             return Ok(());
         }

@@ -11,6 +11,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod annual_billing;
+mod api_calls;
 mod eventstore;
 mod harness;
 mod recovery_run;
@@ -29,6 +30,8 @@ struct Cli {
 enum Bench {
     /// Raw JetStream publish vs Precept's append vs full command handling.
     Eventstore(eventstore::Args),
+    /// Authenticated gRPC calls against health checks, and the auth layer's own cost.
+    ApiCalls(api_calls::Args),
     /// Annual billing of N accounts end to end, and the billing read model catching up.
     AnnualBilling(annual_billing::Args),
     /// The daily recovery run over N accounts: accounts examined per second.
@@ -43,6 +46,7 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.bench {
         Bench::Eventstore(args) => runtime.block_on(eventstore::run(args)),
+        Bench::ApiCalls(args) => runtime.block_on(api_calls::run(args)),
         Bench::AnnualBilling(args) => runtime.block_on(annual_billing::run(args)),
         Bench::RecoveryRun(args) => runtime.block_on(recovery_run::run(args)),
         Bench::UcImport(args) => runtime.block_on(uc_import::run(args)),

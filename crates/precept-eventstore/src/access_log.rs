@@ -8,10 +8,9 @@
 //! Writes leave the request path at once: records go down a channel to one writer task that
 //! publishes them and checks their acknowledgements in batches.
 
-use async_nats::jetstream::{self, consumer, stream};
+use async_nats::jetstream::{self, stream};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use futures::StreamExt as _;
 use precept_app::StoreError;
 use precept_app::access::{AccessLog, AccessQuery, AccessRecord};
 use serde::{Deserialize, Serialize};
@@ -25,6 +24,10 @@ pub const ACCESS_STREAM: &str = "PRECEPT_ACCESS";
 const PREFIX: &str = "precept-access";
 /// Acknowledgements awaited together, at most.
 const ACK_BATCH: usize = 512;
+/// Records waiting to be written, at most: a bound on memory while NATS is away.
+const QUEUE_MAX: usize = 100_000;
+/// How long a query waits for queued records to be stored before giving up.
+const FLUSH_WAIT_MAX: std::time::Duration = std::time::Duration::from_secs(10);
 
 enum Message {
     Record(AccessRecord),
@@ -35,7 +38,7 @@ enum Message {
 #[derive(Clone)]
 pub struct JetStreamAccessLog {
     stream: stream::Stream,
-    sender: mpsc::UnboundedSender<Message>,
+    sender: mpsc::Sender<Message>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -67,11 +70,12 @@ impl JetStreamAccessLog {
                 num_replicas: config.replicas,
                 deny_delete: true,
                 deny_purge: true,
+                allow_direct: true,
                 ..Default::default()
             })
             .await
             .map_err(classify::unavailable)?;
-        let (sender, receiver) = mpsc::unbounded_channel();
+        let (sender, receiver) = mpsc::channel(QUEUE_MAX);
         tokio::spawn(write(context.clone(), receiver));
         Ok(JetStreamAccessLog { stream, sender })
     }
@@ -79,7 +83,7 @@ impl JetStreamAccessLog {
     /// Waits until every record queued so far is stored.
     pub async fn flush(&self) {
         let (done, flushed) = oneshot::channel();
-        if self.sender.send(Message::Flush(done)).is_ok() {
+        if self.sender.send(Message::Flush(done)).await.is_ok() {
             let _ = flushed.await;
         }
     }
@@ -104,7 +108,7 @@ fn subject(record: &AccessRecord) -> String {
     )
 }
 
-async fn write(context: jetstream::Context, mut receiver: mpsc::UnboundedReceiver<Message>) {
+async fn write(context: jetstream::Context, mut receiver: mpsc::Receiver<Message>) {
     let mut pending = Vec::new();
     while let Some(message) = receiver.recv().await {
         match message {
@@ -149,44 +153,54 @@ fn filter(query: &AccessQuery) -> String {
         AccessQuery::Subject { council, kind, id } => {
             format!("{PREFIX}.{}.{}.{}.*", token(council), token(kind), token(id))
         }
-        AccessQuery::Credential(credential) => format!("{PREFIX}.*.*.*.{}", token(credential)),
+        AccessQuery::Credential { credential, council } => format!(
+            "{PREFIX}.{}.*.*.{}",
+            council.as_deref().map_or("*", token),
+            token(credential)
+        ),
     }
 }
 
 impl AccessLog for JetStreamAccessLog {
     fn record(&self, record: AccessRecord) {
-        if self.sender.send(Message::Record(record)).is_err() {
-            tracing::error!("access log writer has stopped");
+        match self.sender.try_send(Message::Record(record)) {
+            Ok(()) => {}
+            // Only while NATS has been away long enough to fill the queue: say so loudly.
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::error!(queued = QUEUE_MAX, "access log queue full; a record was dropped");
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => tracing::error!("access log writer has stopped"),
         }
     }
 
-    async fn query(&self, query: &AccessQuery, limit: usize) -> Result<Vec<AccessRecord>, StoreError> {
-        self.flush().await;
-        let filter = filter(query);
-        let matching = count(&self.stream, &filter).await?;
-        let wanted = matching.min(limit);
-        if wanted == 0 {
-            return Ok(Vec::new());
+    async fn query(
+        &self,
+        query: &AccessQuery,
+        after_sequence: u64,
+        limit: usize,
+    ) -> Result<Vec<AccessRecord>, StoreError> {
+        if tokio::time::timeout(FLUSH_WAIT_MAX, self.flush()).await.is_err() {
+            return Err(StoreError::Unavailable("the access log is not being stored".to_owned()));
         }
-        let consumer = self
-            .stream
-            .create_consumer(consumer::pull::OrderedConfig {
-                filter_subject: filter,
-                deliver_policy: consumer::DeliverPolicy::All,
-                ..Default::default()
-            })
-            .await
-            .map_err(classify::unavailable)?;
-        let mut messages = consumer.messages().await.map_err(classify::unavailable)?;
-        let mut records = Vec::with_capacity(wanted);
-        while records.len() < wanted {
-            let Some(message) = messages.next().await else { break };
-            let message = message.map_err(classify::unavailable)?;
+        let filter = filter(query);
+        let mut records = Vec::new();
+        let mut next = after_sequence + 1;
+        // One direct get per record: a subject access request reads a few hundred at most,
+        // and a get by subject filter needs no consumer to set up or tear down.
+        while records.len() < limit {
+            let found = self
+                .stream
+                .direct_get_next_for_subject(filter.as_str(), Some(next))
+                .await;
+            let Some(message) = classify::direct_get(found, ACCESS_STREAM)? else {
+                break;
+            };
             let stored: RecordV1 = serde_json::from_slice(&message.payload).map_err(|error| StoreError::Corrupt {
-                sequence: 0,
+                sequence: message.sequence,
                 reason: format!("access record: {error}"),
             })?;
             records.push(AccessRecord {
+                sequence: message.sequence,
                 at: stored.at,
                 credential: stored.credential,
                 method: stored.method,
@@ -195,18 +209,8 @@ impl AccessLog for JetStreamAccessLog {
                 id: stored.id,
                 outcome: stored.outcome,
             });
+            next = message.sequence + 1;
         }
         Ok(records)
     }
-}
-
-/// How many stored records match `filter`, from the stream's per-subject counts.
-async fn count(stream: &stream::Stream, filter: &str) -> Result<usize, StoreError> {
-    let mut subjects = stream.info_with_subjects(filter).await.map_err(classify::unavailable)?;
-    let mut total = 0_usize;
-    while let Some(entry) = subjects.next().await {
-        let (_, n) = entry.map_err(classify::unavailable)?;
-        total += n;
-    }
-    Ok(total)
 }

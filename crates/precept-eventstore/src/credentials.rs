@@ -25,7 +25,9 @@ pub const CREDENTIAL_BUCKET: &str = "precept_credentials";
 #[derive(Clone)]
 pub struct JetStreamCredentials {
     bucket: kv::Store,
-    known: Arc<RwLock<HashMap<String, Credential>>>,
+    /// Every credential with the KV revision it was read at: a copy read earlier never
+    /// replaces one read later (a revocation is never undone by a slow fetch).
+    known: Arc<RwLock<HashMap<String, (u64, Credential)>>>,
     watcher: Arc<WatchTask>,
 }
 
@@ -40,27 +42,33 @@ impl Drop for WatchTask {
     }
 }
 
+type Known = Arc<RwLock<HashMap<String, (u64, Credential)>>>;
+
 impl JetStreamCredentials {
-    /// Opens (creating if need be) the bucket, without watching it: for the `precept token`
-    /// command, which only writes and lists.
+    /// Binds to the bucket (creating it on first use), without watching it: for the `precept
+    /// token` command, which only writes and lists. An existing bucket keeps its settings
+    /// (replicas, storage), whatever `config` says.
     ///
     /// # Errors
     /// [`StoreError::Unavailable`].
     pub async fn open(context: &jetstream::Context, config: &EventStoreConfig) -> Result<Self, StoreError> {
-        let bucket = context
-            .create_or_update_key_value(kv::Config {
-                bucket: CREDENTIAL_BUCKET.to_owned(),
-                description: "client credentials (digests only); every revision kept".to_owned(),
-                history: 64,
-                num_replicas: config.replicas,
-                storage: match config.storage {
-                    StorageKind::File => jetstream::stream::StorageType::File,
-                    StorageKind::Memory => jetstream::stream::StorageType::Memory,
-                },
-                ..Default::default()
-            })
-            .await
-            .map_err(classify::unavailable)?;
+        let bucket = match context.get_key_value(CREDENTIAL_BUCKET).await {
+            Ok(bucket) => bucket,
+            Err(_) => context
+                .create_key_value(kv::Config {
+                    bucket: CREDENTIAL_BUCKET.to_owned(),
+                    description: "client credentials (digests only); every revision kept".to_owned(),
+                    history: 64,
+                    num_replicas: config.replicas,
+                    storage: match config.storage {
+                        StorageKind::File => jetstream::stream::StorageType::File,
+                        StorageKind::Memory => jetstream::stream::StorageType::Memory,
+                    },
+                    ..Default::default()
+                })
+                .await
+                .map_err(classify::unavailable)?,
+        };
         Ok(JetStreamCredentials {
             bucket,
             known: Arc::default(),
@@ -68,48 +76,120 @@ impl JetStreamCredentials {
         })
     }
 
-    /// Opens the bucket and keeps every credential in memory, following changes.
+    /// Opens the bucket and keeps every credential in memory, following changes; if the
+    /// watch fails it is started again and the copy reloaded.
     ///
     /// # Errors
     /// [`StoreError::Unavailable`].
     pub async fn open_watched(context: &jetstream::Context, config: &EventStoreConfig) -> Result<Self, StoreError> {
         let mut store = Self::open(context, config).await?;
-        let mut updates = store.bucket.watch_all().await.map_err(classify::unavailable)?;
+        let updates = store.bucket.watch_all().await.map_err(classify::unavailable)?;
         // Load what exists after the watch starts, so nothing written in between is missed.
-        for credential in store.list().await? {
-            store.remember(credential);
+        for (revision, credential) in load_all(&store.bucket).await? {
+            remember(&store.known, revision, credential);
         }
-        let known = Arc::clone(&store.known);
-        let task = tokio::spawn(async move {
-            while let Some(entry) = updates.next().await {
-                match entry.map(|entry| credential_v1::decode(&entry.value)) {
-                    Ok(Ok(credential)) => {
-                        let mut known = known.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-                        known.insert(credential.id.to_string(), credential);
-                    }
-                    Ok(Err(error)) => tracing::error!(%error, "unreadable credential in the bucket; ignored"),
-                    Err(error) => tracing::warn!(%error, "credential watch hiccup"),
-                }
-            }
-        });
+        let task = tokio::spawn(follow(store.bucket.clone(), Arc::clone(&store.known), updates));
         store.watcher = Arc::new(WatchTask(Some(task)));
         Ok(store)
     }
 
-    fn remember(&self, credential: Credential) {
-        let mut known = self.known.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        known.insert(credential.id.to_string(), credential);
-    }
-
     fn cached(&self, id: &str) -> Option<Credential> {
         let known = self.known.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        known.get(id).cloned()
+        known.get(id).map(|(_, credential)| credential.clone())
     }
 
-    async fn fetch(&self, id: &str) -> Result<Option<Credential>, StoreError> {
-        match self.bucket.get(id).await.map_err(classify::unavailable)? {
-            Some(bytes) => Ok(Some(decode(&bytes)?)),
-            None => Ok(None),
+    async fn fetch(&self, id: &str) -> Result<Option<(u64, Credential)>, StoreError> {
+        fetch(&self.bucket, id).await
+    }
+
+    /// Creates a credential whose id is not yet taken.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the id exists; [`StoreError::Unavailable`].
+    pub async fn create(&self, credential: &Credential) -> Result<(), StoreError> {
+        let revision = self
+            .bucket
+            .create(credential.id.as_str(), Bytes::from(credential_v1::encode(credential)))
+            .await
+            .map_err(|error| match error.kind() {
+                kv::CreateErrorKind::AlreadyExists => StoreError::Conflict { expected_sequence: 0 },
+                _ => classify::unavailable(error),
+            })?;
+        remember(&self.known, revision, credential.clone());
+        Ok(())
+    }
+}
+
+async fn fetch(bucket: &kv::Store, id: &str) -> Result<Option<(u64, Credential)>, StoreError> {
+    match bucket.entry(id).await.map_err(classify::unavailable)? {
+        Some(entry) if entry.operation == kv::Operation::Put => Ok(Some((entry.revision, decode(&entry.value)?))),
+        _ => Ok(None),
+    }
+}
+
+async fn load_all(bucket: &kv::Store) -> Result<Vec<(u64, Credential)>, StoreError> {
+    let mut keys = bucket.keys().await.map_err(classify::unavailable)?;
+    let mut all = Vec::new();
+    while let Some(key) = keys.next().await {
+        let key = key.map_err(classify::unavailable)?;
+        if let Some(found) = fetch(bucket, &key).await? {
+            all.push(found);
+        }
+    }
+    Ok(all)
+}
+
+fn remember(known: &Known, revision: u64, credential: Credential) {
+    let mut known = known.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let newer = known
+        .get(credential.id.as_str())
+        .is_none_or(|(held, _)| *held < revision);
+    if newer {
+        known.insert(credential.id.to_string(), (revision, credential));
+    }
+}
+
+fn forget(known: &Known, key: &str) {
+    let mut known = known.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    known.remove(key);
+}
+
+/// Applies the bucket's changes to the copy; when the watch ends or fails, starts it again
+/// and reloads, so a revocation is never missed for longer than the outage.
+async fn follow(bucket: kv::Store, known: Known, mut updates: kv::Watch) {
+    loop {
+        while let Some(entry) = updates.next().await {
+            match entry {
+                Ok(entry) if entry.operation == kv::Operation::Put => match credential_v1::decode(&entry.value) {
+                    Ok(credential) => remember(&known, entry.revision, credential),
+                    Err(error) => tracing::error!(key = %entry.key, %error, "unreadable credential; ignored"),
+                },
+                // Deleted or purged by hand: it no longer authenticates.
+                Ok(entry) => forget(&known, &entry.key),
+                Err(error) => {
+                    tracing::warn!(%error, "credential watch failed; restarting it");
+                    break;
+                }
+            }
+        }
+        loop {
+            // A pause between attempts while NATS is away, not a wait for a result.
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            let Ok(restarted) = bucket.watch_all().await else {
+                continue;
+            };
+            match load_all(&bucket).await {
+                Ok(all) => {
+                    let mut fresh: HashMap<String, (u64, Credential)> = HashMap::new();
+                    for (revision, credential) in all {
+                        fresh.insert(credential.id.to_string(), (revision, credential));
+                    }
+                    *known.write().unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+                    updates = restarted;
+                    break;
+                }
+                Err(error) => tracing::warn!(%error, "credential reload failed; retrying"),
+            }
         }
     }
 }
@@ -128,42 +208,38 @@ impl CredentialStore for JetStreamCredentials {
         }
         // Issued a moment ago by another process: the watch may not have brought it yet.
         let fetched = self.fetch(id.as_str()).await?;
-        if let Some(credential) = &fetched {
-            self.remember(credential.clone());
+        if let Some((revision, credential)) = &fetched {
+            remember(&self.known, *revision, credential.clone());
         }
-        Ok(fetched)
+        Ok(fetched.map(|(_, credential)| credential))
     }
 
     async fn credential_for_certificate(&self, sha256: &str) -> Result<Option<Credential>, StoreError> {
-        let registered = |credential: &Credential| matches!(&credential.secret, CredentialSecret::CertificateSha256(digest) if digest == sha256);
-        let cached = {
-            let known = self.known.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-            known.values().find(|credential| registered(credential)).cloned()
-        };
-        match cached {
-            Some(credential) => Ok(Some(credential)),
-            None => Ok(self.list().await?.into_iter().find(registered)),
-        }
+        // From the watched copy only: an unregistered certificate costs no round trip.
+        let known = self.known.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut matching = known.values().map(|(_, credential)| credential).filter(
+            |credential| matches!(&credential.secret, CredentialSecret::CertificateSha256(digest) if digest == sha256),
+        );
+        // `issue` refuses a certificate already registered, so there is at most one.
+        Ok(matching.next().cloned())
     }
 
     async fn put(&self, credential: &Credential) -> Result<(), StoreError> {
-        self.bucket
+        let revision = self
+            .bucket
             .put(credential.id.as_str(), Bytes::from(credential_v1::encode(credential)))
             .await
             .map_err(classify::unavailable)?;
-        self.remember(credential.clone());
+        remember(&self.known, revision, credential.clone());
         Ok(())
     }
 
     async fn list(&self) -> Result<Vec<Credential>, StoreError> {
-        let mut keys = self.bucket.keys().await.map_err(classify::unavailable)?;
-        let mut credentials = Vec::new();
-        while let Some(key) = keys.next().await {
-            let key = key.map_err(classify::unavailable)?;
-            if let Some(credential) = self.fetch(&key).await? {
-                credentials.push(credential);
-            }
-        }
+        let mut credentials: Vec<Credential> = load_all(&self.bucket)
+            .await?
+            .into_iter()
+            .map(|(_, credential)| credential)
+            .collect();
         credentials.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(credentials)
     }

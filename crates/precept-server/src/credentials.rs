@@ -12,6 +12,9 @@ use precept_app::access::{
 use precept_app::{Clock, SystemClock};
 use precept_eventstore::{EventStoreConfig, JetStreamCredentials};
 
+/// The label that marks the bootstrap credential (and lets a new bootstrap token re-key it).
+const BOOTSTRAP_LABEL: &str = "bootstrap (PRECEPT_BOOTSTRAP_TOKEN)";
+
 /// Registers (or re-keys) the bootstrap credential: partnership scope, every role.
 ///
 /// # Errors
@@ -20,6 +23,12 @@ pub async fn register_bootstrap(credentials: &JetStreamCredentials, token: &str)
     let token = BearerToken::parse(token).context("PRECEPT_BOOTSTRAP_TOKEN must look like pct_<id>_<64 hex digits>")?;
     let existing = credentials.credential(token.id()).await?;
     if let Some(existing) = &existing {
+        if existing.label != BOOTSTRAP_LABEL {
+            bail!(
+                "credential id {} is taken by a credential that is not the bootstrap one; choose another bootstrap token",
+                existing.id
+            );
+        }
         if !existing.is_live() {
             bail!(
                 "the bootstrap credential {} was revoked; issue a new token with `precept token issue`",
@@ -36,7 +45,7 @@ pub async fn register_bootstrap(credentials: &JetStreamCredentials, token: &str)
     credentials
         .put(&Credential {
             id: token.id().clone(),
-            label: "bootstrap (PRECEPT_BOOTSTRAP_TOKEN)".to_owned(),
+            label: BOOTSTRAP_LABEL.to_owned(),
             scope: Scope::Partnership,
             roles: Roles::of(&Role::ALL),
             secret: CredentialSecret::TokenSha256(token.digest()),
@@ -89,19 +98,25 @@ pub async fn issue(credentials: &JetStreamCredentials, issue: &Issue<'_>) -> any
     if roles.is_empty() {
         bail!("give at least one role: read, write, finance, audit, admin");
     }
-    if credentials.credential(&id).await?.is_some() {
-        bail!("credential {id} already exists; ids are never reused (revoke it and choose another)");
-    }
     let (secret, token) = match issue.certificate {
-        Some(path) => (CredentialSecret::CertificateSha256(certificate_digest(path)?), None),
+        Some(path) => {
+            let digest = certificate_digest(path)?;
+            let taken = credentials.list().await?.into_iter().find(
+                |credential| matches!(&credential.secret, CredentialSecret::CertificateSha256(held) if *held == digest),
+            );
+            if let Some(taken) = taken {
+                bail!("that certificate is already registered to credential {}", taken.id);
+            }
+            (CredentialSecret::CertificateSha256(digest), None)
+        }
         None => {
             let (token, digest) = BearerToken::generate(&id);
             (CredentialSecret::TokenSha256(digest), Some(token))
         }
     };
-    credentials
-        .put(&Credential {
-            id,
+    let created = credentials
+        .create(&Credential {
+            id: id.clone(),
             label: issue.label.to_owned(),
             scope,
             roles,
@@ -109,8 +124,14 @@ pub async fn issue(credentials: &JetStreamCredentials, issue: &Issue<'_>) -> any
             issued_at: SystemClock.now(),
             revoked_at: None,
         })
-        .await?;
-    Ok(token)
+        .await;
+    match created {
+        Ok(()) => Ok(token),
+        Err(precept_app::StoreError::Conflict { .. }) => {
+            bail!("credential {id} already exists; ids are never reused (revoke it and choose another)")
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// Revokes a credential: it never authenticates again.

@@ -115,10 +115,35 @@ where
                 return Ok(status.into_http());
             }
             request.extensions_mut().insert(caller.clone());
-            let response = inner.call(request).await?;
-            shared.record(&caller, &path, outcome(&response));
-            Ok(response)
+            let mut pending = Pending {
+                shared: Arc::clone(&shared),
+                caller,
+                path,
+                answered: false,
+            };
+            let response = inner.call(request).await;
+            pending.answered = true;
+            let code = response.as_ref().map_or(Code::Internal, outcome);
+            pending.shared.record(&pending.caller, &pending.path, code);
+            response
         })
+    }
+}
+
+/// A call let through but not yet answered: if the client goes away first (the future is
+/// dropped), the access log still records it, as cancelled; a command may have committed.
+struct Pending<C, L: AccessLog> {
+    shared: Arc<Shared<C, L>>,
+    caller: Caller,
+    path: String,
+    answered: bool,
+}
+
+impl<C, L: AccessLog> Drop for Pending<C, L> {
+    fn drop(&mut self) {
+        if !self.answered {
+            self.shared.record(&self.caller, &self.path, Code::Cancelled);
+        }
     }
 }
 
@@ -190,6 +215,7 @@ impl<C, L: AccessLog> Shared<C, L> {
 
 fn record(credential: &str, path: &str, (council, kind, id): (&str, &str, &str), code: Code) -> AccessRecord {
     AccessRecord {
+        sequence: 0,
         at: chrono::Utc::now(),
         credential: credential.to_owned(),
         method: path.to_owned(),

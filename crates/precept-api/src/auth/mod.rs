@@ -14,5 +14,5 @@ mod limiter;
 pub mod policy;
 
 pub use authenticate::Authenticator;
-pub use layer::{AuthLayer, AuthService};
+pub use layer::{AuthLayer, AuthService, authorise};
 pub use limiter::RateLimit;

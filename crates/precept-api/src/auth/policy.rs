@@ -96,6 +96,8 @@ pub fn rule(path: &str) -> Option<Rule> {
         ("Partnership", "JoinPartnership" | "LeavePartnership") => PARTNERSHIP_ADMIN,
         ("Partnership", "SetCostLine" | "RecordActualCost" | "FixDriverEstimate") => COSTS,
         ("Partnership", _) => FINANCE,
+        // Named like a query, but it adds to the rating list.
+        ("BusinessRates", "ListHereditament") => WRITE,
         ("Benefits", "GetCaseload" | "GetSpeedOfProcessing" | "GetAutomationRate" | "GetOverpayments")
         | ("BusinessRates", "GetCollectableDebit" | "GetCollectionByMonth")
         | ("CouncilTaxRecovery", "GetCaseload") => FIGURES,
@@ -108,6 +110,35 @@ pub fn rule(path: &str) -> Option<Rule> {
 mod tests {
     use super::*;
 
+    /// Every method the API serves has a rule, and nothing that commits (a `CommitReceipt`
+    /// answer, a client-streamed upload) or runs (a streamed run) is open to a reading role.
+    #[test]
+    fn every_served_method_has_a_rule_and_no_command_is_a_read() {
+        use prost::Message as _;
+        let set = prost_types::FileDescriptorSet::decode(crate::FILE_DESCRIPTOR_SET).expect("descriptor set");
+        let mut methods = 0;
+        for file in set.file.iter().filter(|file| file.package() == "precept.v1") {
+            for service in &file.service {
+                for method in &service.method {
+                    let path = format!("/precept.v1.{}/{}", service.name(), method.name());
+                    let rule = rule(&path).unwrap_or_else(|| panic!("no rule for {path}"));
+                    methods += 1;
+                    let commits = method.output_type().ends_with(".CommitReceipt")
+                        || method.client_streaming()
+                        || method.name().starts_with("Run");
+                    if commits {
+                        assert!(
+                            rule.all_of.iter().any(|role| matches!(role, Role::Write | Role::Admin)),
+                            "{path} commits but needs only {}",
+                            rule.describe()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(methods >= 85, "only {methods} methods found");
+    }
+
     #[test]
     fn reads_writes_and_the_exceptions() {
         assert_eq!(rule("/precept.v1.CouncilTaxBilling/GetStatement"), Some(READ));
@@ -118,6 +149,7 @@ mod tests {
         assert_eq!(rule("/precept.v1.Benefits/GetAutomationRate"), Some(FIGURES));
         assert_eq!(rule("/precept.v1.Unknown/GetThing"), None);
         assert_eq!(rule("/grpc.health.v1.Health/Check"), None);
+        assert_eq!(rule("/precept.v1.BusinessRates/ListHereditament"), Some(WRITE));
         assert_eq!(COSTS.describe(), "finance and write");
         assert_eq!(FIGURES.describe(), "read or finance");
     }

@@ -10,6 +10,8 @@ use crate::StoreError;
 /// One request's access to one subject (or to a council's data as a whole, for listings).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessRecord {
+    /// Its position in the log (0 until stored); queries page on it.
+    pub sequence: u64,
     /// When the request was answered.
     pub at: DateTime<Utc>,
     /// The credential used.
@@ -38,8 +40,13 @@ pub enum AccessQuery {
         /// Its id.
         id: String,
     },
-    /// Everything one credential did.
-    Credential(String),
+    /// Everything one credential did, to one council's data if `council` is given.
+    Credential {
+        /// The credential.
+        credential: String,
+        /// Only this council's records.
+        council: Option<String>,
+    },
 }
 
 /// Where access records go (a JetStream stream in production).
@@ -48,13 +55,15 @@ pub trait AccessLog: Send + Sync + 'static {
     /// (failures are logged by id).
     fn record(&self, record: AccessRecord);
 
-    /// Records matching `query`, oldest first, at most `limit`.
+    /// Records matching `query` stored after `after_sequence`, oldest first, at most `limit`
+    /// (page on by passing the last record's sequence).
     ///
     /// # Errors
     /// [`StoreError`].
     fn query(
         &self,
         query: &AccessQuery,
+        after_sequence: u64,
         limit: usize,
     ) -> impl Future<Output = Result<Vec<AccessRecord>, StoreError>> + Send;
 }
