@@ -1,6 +1,7 @@
 //! End-to-end tests: every one starts its own nats-server and databases (precept-testkit).
 
 mod atomicity;
+mod audit;
 mod benefits;
 mod billing;
 mod business_rates;
@@ -12,4 +13,5 @@ mod partnership;
 mod projector_restart;
 mod recovery;
 mod recovery_api;
+mod upcasting;
 mod validation;

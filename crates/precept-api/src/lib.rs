@@ -6,6 +6,8 @@
 //! What this is not: business logic (precept-domain decides) or storage (reached only through
 //! precept-app's ports). Protobuf types never leave this crate except to the binary's clients.
 
+pub mod audit;
+mod audit_convert;
 pub mod benefits;
 mod benefits_convert;
 pub mod billing;

@@ -6,11 +6,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use precept_api::audit::AuditApi;
 use precept_api::benefits::BenefitsApi;
 use precept_api::billing::CouncilTaxBillingApi;
 use precept_api::business_rates::BusinessRatesApi;
 use precept_api::council_tax::CouncilTaxAccountsApi;
 use precept_api::partnership::PartnershipApi;
+use precept_api::proto::audit_server::AuditServer;
 use precept_api::proto::benefits_server::BenefitsServer;
 use precept_api::proto::business_rates_server::BusinessRatesServer;
 use precept_api::proto::council_tax_accounts_server::CouncilTaxAccountsServer;
@@ -79,6 +81,7 @@ struct Services {
     rates: BusinessRatesApi<Store, RatesReads>,
     partnership: PartnershipApi<Store, Drivers>,
     benefits: BenefitsApi<Store, BenefitQueries>,
+    audit: AuditApi<Store>,
 }
 
 impl Application {
@@ -215,6 +218,8 @@ impl Application {
             recovery: CouncilTaxRecoveryApi::new(app, reads, recovery_reads, Arc::clone(&councils)),
             rates: BusinessRatesApi::new(rates, rates_reads, Arc::clone(&councils)),
             partnership: PartnershipApi::new(partnership, drivers, Arc::clone(&councils)),
+            // Before `benefits`, which takes `councils` itself: fields are built in this order.
+            audit: AuditApi::new(Arc::new(store.clone()), Arc::clone(&councils)),
             benefits: BenefitsApi::new(benefits, benefit_reads, councils),
         };
         let listener = TcpListener::bind(settings.grpc_addr)
@@ -279,6 +284,7 @@ impl Application {
         health_reporter
             .set_serving::<BenefitsServer<BenefitsApi<Store, BenefitQueries>>>()
             .await;
+        health_reporter.set_serving::<AuditServer<AuditApi<Store>>>().await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -300,6 +306,7 @@ impl Application {
             .add_service(BusinessRatesServer::new(self.services.rates))
             .add_service(PartnershipServer::new(self.services.partnership))
             .add_service(BenefitsServer::new(self.services.benefits))
+            .add_service(AuditServer::new(self.services.audit))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");
