@@ -179,7 +179,7 @@ async fn an_accounts_history_shows_every_event_with_who_when_and_why() {
         .await
         .expect("first page")
         .into_inner();
-    assert_eq!(first.commits, [opened.clone()]);
+    assert_eq!(first.commits, std::slice::from_ref(opened));
     assert_eq!(first.next_from_version, 3);
     let second = audit
         .get_history(GetHistoryRequest {
