@@ -4,6 +4,9 @@ CARGO ?= cargo
 NATS_VERSION := $(shell sed -n 's/^version=//p' deploy/nats-server.lock)
 NATS_SERVER := .tools/nats-server-$(NATS_VERSION)/nats-server
 export PRECEPT_NATS_SERVER ?= $(CURDIR)/$(NATS_SERVER)
+# The development credential `make run` registers (partnership scope, every role); never use
+# it in production. Call the API with: export PRECEPT_TOKEN=<this>.
+DEV_TOKEN := pct_bootstrap_00000000000000000000000000000000000000000000000000000000000de7e1
 
 .PHONY: run test bench tools ensure-postgres check-arch lint fmt clean help
 
@@ -23,6 +26,7 @@ ensure-postgres:
 run: tools
 	@mkdir -p var
 	PRECEPT_NINO_KEY=$${PRECEPT_NINO_KEY:-precept-development-nino-key-not-for-production} \
+	PRECEPT_BOOTSTRAP_TOKEN=$${PRECEPT_BOOTSTRAP_TOKEN:-$(DEV_TOKEN)} \
 		$(CARGO) run --release -p precept-server --bin precept -- serve
 
 test: tools ensure-postgres check-arch

@@ -13,10 +13,9 @@ use precept_api::proto::{
     GetHistoryRequest, GetStateAsEffectiveAtRequest, GetStateAsKnownAtRequest, JoinPartnershipRequest,
     PartnershipService, SetBenefitSettingsRequest, SubscribeEventsRequest,
 };
-use precept_testkit::{TestApp, TestDatabase, TestNats, council, spawn_app};
+use precept_testkit::{AuthChannel, TestApp, TestDatabase, TestNats, council, spawn_app};
 use serde_json::Value;
 use tonic::Code;
-use tonic::transport::Channel;
 
 use crate::helpers::{bad_fields, open_request, payment_request, register_test_property};
 
@@ -72,7 +71,7 @@ fn history_request(kind: &str, aggregate_id: &str) -> GetHistoryRequest {
     }
 }
 
-async fn known_at(audit: &mut AuditClient<Channel>, account_id: &str, at: DateTime<Utc>) -> AggregateStateView {
+async fn known_at(audit: &mut AuditClient<AuthChannel>, account_id: &str, at: DateTime<Utc>) -> AggregateStateView {
     audit
         .get_state_as_known_at(GetStateAsKnownAtRequest {
             council: "swale".into(),
@@ -86,7 +85,7 @@ async fn known_at(audit: &mut AuditClient<Channel>, account_id: &str, at: DateTi
 }
 
 async fn effective_on(
-    audit: &mut AuditClient<Channel>,
+    audit: &mut AuditClient<AuthChannel>,
     account_id: &str,
     date: &str,
 ) -> Result<AggregateStateView, tonic::Status> {
@@ -150,7 +149,8 @@ async fn an_accounts_history_shows_every_event_with_who_when_and_why() {
         );
         assert_eq!(commit.correlation_id, CORRELATION);
     }
-    assert_eq!(opened.actor, ACTOR);
+    // The credential, then the officer or process the calling system named.
+    assert!(opened.actor.ends_with(&format!(":{ACTOR}")), "{}", opened.actor);
     assert_eq!(opened.request_id, "open-audited");
     assert_eq!(opened.effective_date, "2025-04-01");
     assert_eq!(opened.causation_id, "");
@@ -355,7 +355,7 @@ async fn a_subscription_delivers_stored_commits_from_a_sequence_then_new_ones() 
         .map(|commit| (commit.sequence, commit.aggregate_id.as_str()))
         .collect();
     assert_eq!(seen, [(2, first.as_str()), (3, second.as_str())]);
-    assert_eq!(stored[0].actor, ACTOR);
+    assert!(stored[0].actor.ends_with(&format!(":{ACTOR}")), "{}", stored[0].actor);
     assert_eq!(stored[0].events[0].r#type, "AccountOpened");
 
     // A payment stored after subscribing arrives too, with its metadata and events.

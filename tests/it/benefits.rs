@@ -12,9 +12,9 @@ use precept_api::proto::{
 use precept_domain::Pence;
 use precept_domain::benefits::nino::Nino;
 use precept_domain::benefits::uc_file::{HEADER, UcNotificationKind, UcRecord, format_record};
+use precept_testkit::AuthChannel;
 use precept_testkit::{TestDatabase, TestNats, council, spawn_app};
 use tonic::Code;
-use tonic::transport::Channel;
 use uuid::Uuid;
 
 const COUNCIL: &str = "swale";
@@ -176,7 +176,7 @@ fn hb_circumstances() -> Circumstances {
     }
 }
 
-async fn set_up(client: &mut BenefitsClient<Channel>) {
+async fn set_up(client: &mut BenefitsClient<AuthChannel>) {
     client
         .set_benefit_settings(SetBenefitSettingsRequest {
             request_id: "settings-2025".into(),
@@ -199,7 +199,7 @@ async fn set_up(client: &mut BenefitsClient<Channel>) {
 }
 
 /// Receives and (except the undecided ones) decides the claim for record `index`.
-async fn claim(client: BenefitsClient<Channel>, index: usize) -> u64 {
+async fn claim(client: BenefitsClient<AuthChannel>, index: usize) -> u64 {
     let mut client = client;
     let mix = mix_of(index);
     if mix == Mix::Unmatched {
@@ -256,7 +256,7 @@ async fn claim(client: BenefitsClient<Channel>, index: usize) -> u64 {
 }
 
 async fn import(
-    client: &mut BenefitsClient<Channel>,
+    client: &mut BenefitsClient<AuthChannel>,
     bytes: &[u8],
     request_id: &str,
     min_sequence: u64,

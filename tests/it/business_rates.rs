@@ -23,8 +23,8 @@ use precept_api::proto::{
     RefundCreditRequest, ReliefsChange, ReorganiseHereditamentsRequest, RunAnnualBillingRequest, RunRecoveryRequest,
     SetNndrYearRequest, TwoMultipliers,
 };
+use precept_testkit::AuthChannel;
 use precept_testkit::{TestDatabase, TestNats, council, spawn_app};
-use tonic::transport::Channel;
 use tonic::{Code, Request};
 
 use crate::helpers::{bad_fields, payment_request};
@@ -168,7 +168,7 @@ fn payer(index: usize) -> bool {
 }
 
 async fn run_recovery(
-    client: &mut BusinessRatesClient<Channel>,
+    client: &mut BusinessRatesClient<AuthChannel>,
     id: &str,
     date: &str,
     hearing: &str,
@@ -193,7 +193,7 @@ async fn run_recovery(
     last
 }
 
-async fn bill(client: &mut BusinessRatesClient<Channel>, id: &str) -> (u64, u64) {
+async fn bill(client: &mut BusinessRatesClient<AuthChannel>, id: &str) -> (u64, u64) {
     let mut stream = client
         .run_nndr_billing(agent(RunAnnualBillingRequest {
             request_id: id.into(),
@@ -224,7 +224,7 @@ async fn agency_billing_and_collection_on_postgres() {
     agency_billing_and_collection(TestDatabase::postgres().await).await;
 }
 
-async fn set_up_authority(client: &mut BusinessRatesClient<Channel>) {
+async fn set_up_authority(client: &mut BusinessRatesClient<AuthChannel>) {
     client
         .set_nndr_year(SetNndrYearRequest {
             request_id: "nndr-2025".into(),
@@ -262,7 +262,7 @@ async fn set_up_authority(client: &mut BusinessRatesClient<Channel>) {
 }
 
 /// The agent, and an outsider, try to govern the authority: refused, nothing stored.
-async fn denied_governance(client: &mut BusinessRatesClient<Channel>) {
+async fn denied_governance(client: &mut BusinessRatesClient<AuthChannel>) {
     let cheaper = SetNndrYearRequest {
         request_id: "agent-multipliers".into(),
         council: AUTHORITY.into(),
@@ -337,7 +337,7 @@ async fn denied_governance(client: &mut BusinessRatesClient<Channel>) {
 }
 
 /// Bad input is refused field by field, and nothing is stored.
-async fn bad_input(client: &mut BusinessRatesClient<Channel>) {
+async fn bad_input(client: &mut BusinessRatesClient<AuthChannel>) {
     let refused = client
         .list_hereditament(agent(ListHereditamentRequest {
             request_id: "bad-list".into(),
@@ -384,7 +384,7 @@ async fn bad_input(client: &mut BusinessRatesClient<Channel>) {
     assert_eq!(bad_fields(&refused), ["settings"]);
 }
 
-async fn list_and_open(client: &BusinessRatesClient<Channel>) {
+async fn list_and_open(client: &BusinessRatesClient<AuthChannel>) {
     let chunks: Vec<Vec<usize>> = (0..HEREDITAMENTS)
         .collect::<Vec<_>>()
         .chunks(100)
@@ -714,7 +714,7 @@ async fn check_collection_fund(app: &precept_testkit::TestApp, tally: &[Tally]) 
     assert_eq!(got.iter().map(|(_, a)| a).sum::<i64>(), collected);
 }
 
-async fn check_authority_views(client: &mut BusinessRatesClient<Channel>, tally: &[Tally], min_sequence: u64) {
+async fn check_authority_views(client: &mut BusinessRatesClient<AuthChannel>, tally: &[Tally], min_sequence: u64) {
     let debit = client
         .get_collectable_debit(GetCollectableDebitRequest {
             council: AUTHORITY.into(),
@@ -876,7 +876,7 @@ fn expected_relief(kind: usize) -> i64 {
     gross - expected_net(&p, 365)
 }
 
-async fn check_agent_views(client: &mut BusinessRatesClient<Channel>, tally: &[Tally]) {
+async fn check_agent_views(client: &mut BusinessRatesClient<AuthChannel>, tally: &[Tally]) {
     let serviced = client
         .get_serviced_councils(GetServicedCouncilsRequest { agent: AGENT.into() })
         .await

@@ -34,12 +34,17 @@ async fn fifty_concurrent_payments_to_one_account_all_land_exactly_once() {
             second.address.clone()
         };
         let account_id = account_id.clone();
+        let token = first.token.clone();
         tasks.push(tokio::spawn(async move {
             let channel = tonic::transport::Channel::from_shared(app_address)
                 .expect("uri")
                 .connect()
                 .await
                 .expect("connect");
+            let channel = tonic::service::interceptor::InterceptedService::new(
+                channel,
+                precept_testkit::Bearer::new(Some(&token)).expect("an ASCII token"),
+            );
             let mut client = precept_api::proto::council_tax_accounts_client::CouncilTaxAccountsClient::new(channel);
             let request = payment_request(&format!("pay-{n}"), "swale", &account_id, 100 + n);
             client

@@ -1,5 +1,6 @@
 //! End-to-end tests: every one starts its own nats-server and databases (precept-testkit).
 
+mod access;
 mod atomicity;
 mod audit;
 mod benefits;
@@ -9,6 +10,7 @@ mod concurrency;
 mod eventstore;
 mod helpers;
 mod idempotency;
+mod mtls;
 mod partnership;
 mod projector_restart;
 mod recovery;

@@ -560,6 +560,7 @@ async fn partnership_views_through_grpc() {
         on: "2025-06-30".into(),
         actual: false,
         period: (String::new(), String::new()),
+        token: Some(app.token.clone()),
     };
     let mut csv = Vec::new();
     let rows = precept_server::report::apportionment(&report, &mut csv, false)
@@ -712,6 +713,7 @@ async fn collection_fund_and_performance_views_through_grpc() {
         server: app.address.clone(),
         council: "swale".into(),
         year: "2025/26".into(),
+        token: Some(app.token.clone()),
     };
     let mut csv = Vec::new();
     let rows = precept_server::finance_report::collection_fund(&report, &mut csv, false)

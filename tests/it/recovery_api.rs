@@ -15,8 +15,8 @@ use precept_api::proto::{
     ReferToAgent, RegisterPropertyRequest, RemedyOutcome, RunAnnualBillingRequest, RunRecoveryRequest,
     SetYearSettingsRequest, StartRemedy, TrackedRemedy, WriteOff, WriteOffReason, YearSettings,
 };
+use precept_testkit::AuthChannel;
 use precept_testkit::{TestApp, TestDatabase, TestNats, council, spawn_app};
-use tonic::transport::Channel;
 
 use crate::helpers::{bad_fields, payment_request};
 
@@ -162,7 +162,7 @@ fn settings_request(request_id: &str, settings: YearSettings) -> SetYearSettings
 }
 
 async fn run(
-    client: &mut CouncilTaxRecoveryClient<Channel>,
+    client: &mut CouncilTaxRecoveryClient<AuthChannel>,
     request_id: &str,
     date: &str,
     hearing: &str,
@@ -346,7 +346,7 @@ async fn recovery_through_grpc(database: TestDatabase) {
 }
 
 async fn account_recovery(
-    client: &mut CouncilTaxRecoveryClient<Channel>,
+    client: &mut CouncilTaxRecoveryClient<AuthChannel>,
     index: usize,
     min_sequence: u64,
 ) -> precept_api::proto::AccountRecovery {
@@ -363,7 +363,7 @@ async fn account_recovery(
 
 /// After the orders: an agent referral with its fees and recall, an arrangement, an
 /// attachment of earnings (so no second remedy), and a write-off.
-async fn officers_actions(client: &mut CouncilTaxRecoveryClient<Channel>) -> u64 {
+async fn officers_actions(client: &mut CouncilTaxRecoveryClient<AuthChannel>) -> u64 {
     let on = |date: &str| date.to_owned();
     let refer = Action::ReferToAgent(ReferToAgent {
         on: on("2025-05-20"),
@@ -472,7 +472,7 @@ async fn officers_actions(client: &mut CouncilTaxRecoveryClient<Channel>) -> u64
         .sequence
 }
 
-async fn bad_input_is_refused(client: &mut CouncilTaxRecoveryClient<Channel>, written: u64) {
+async fn bad_input_is_refused(client: &mut CouncilTaxRecoveryClient<AuthChannel>, written: u64) {
     let before = account_recovery(client, 2, written).await.steps.len();
     let mut no_action = action("bad-1", 2, Action::EndRemedy(EndRemedy::default()));
     no_action.action = None;
@@ -555,7 +555,7 @@ async fn bad_input_is_refused(client: &mut CouncilTaxRecoveryClient<Channel>, wr
 }
 
 /// The caseload against this test's own tally of where each account stands.
-async fn caseload_matches_the_tally(client: &mut CouncilTaxRecoveryClient<Channel>, written: u64) {
+async fn caseload_matches_the_tally(client: &mut CouncilTaxRecoveryClient<AuthChannel>, written: u64) {
     let caseload = client
         .get_caseload(GetCaseloadRequest {
             council: "swale".into(),

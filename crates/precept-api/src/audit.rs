@@ -42,10 +42,15 @@ impl<H> AuditApi<H> {
 }
 
 /// A stream to read: one of the councils, or the partnership stream by its reserved code.
+///
+/// Either way the caller's scope must reach it: a council's credential reads its own stream,
+/// and only a partnership-scoped one reads the partnership stream.
 fn stream_council(v: &mut Violations, value: &str, councils: &HashSet<CouncilCode>) -> Option<CouncilCode> {
     if value == CouncilCode::PARTNERSHIP {
-        // `CouncilCode::parse` refuses the reserved code, so it never reaches `v.council`.
-        return Some(CouncilCode::partnership());
+        // `CouncilCode::parse` refuses the reserved code, so it cannot go through `v.council`.
+        let partnership = CouncilCode::partnership();
+        v.scoped("council", &partnership);
+        return Some(partnership);
     }
     v.council("council", value, councils)
 }
@@ -75,6 +80,7 @@ fn aggregate(v: &mut Violations, councils: &HashSet<CouncilCode>, fields: (&str,
         v.add("kind", format!("{} aggregates live in {stream}", kind.as_str()));
         return None;
     }
+    v.touch(kind.as_str(), aggregate_id);
     Some(AggregateRef {
         council,
         kind,
@@ -117,7 +123,7 @@ impl<H: AggregateHistory> Audit for AuditApi<H> {
     #[tracing::instrument(skip_all, fields(council = %request.get_ref().council, kind = %request.get_ref().kind, aggregate_id = %request.get_ref().aggregate_id))]
     async fn get_history(&self, request: Request<GetHistoryRequest>) -> Result<Response<HistoryPageMessage>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let aggregate = aggregate(&mut v, &self.councils, (&body.council, &body.kind, &body.aggregate_id));
         let size = page_size(&mut v, body.page_size);
         v.finish()?;
@@ -148,7 +154,7 @@ impl<H: AggregateHistory> Audit for AuditApi<H> {
         request: Request<GetStateAsKnownAtRequest>,
     ) -> Result<Response<AggregateStateView>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let aggregate = aggregate(&mut v, &self.councils, (&body.council, &body.kind, &body.aggregate_id));
         let at = instant(&mut v, "as_known_at", &body.as_known_at);
         v.finish()?;
@@ -164,7 +170,7 @@ impl<H: AggregateHistory> Audit for AuditApi<H> {
         request: Request<GetStateAsEffectiveAtRequest>,
     ) -> Result<Response<AggregateStateView>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let aggregate = aggregate(&mut v, &self.councils, (&body.council, &body.kind, &body.aggregate_id));
         let on = v.date("effective_on", &body.effective_on);
         v.finish()?;
@@ -182,7 +188,7 @@ impl<H: AggregateHistory> Audit for AuditApi<H> {
         request: Request<SubscribeEventsRequest>,
     ) -> Result<Response<Self::SubscribeEventsStream>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let council = stream_council(&mut v, &body.council, &self.councils);
         v.finish()?;
         let Some(council) = council else {

@@ -234,7 +234,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::SetBenefitSettingsRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(
             &mut v,
@@ -264,7 +264,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::ReceiveClaimRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         // The NINO is checked without echoing it back: it is personal data.
         let nino = v
@@ -342,7 +342,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::RequestEvidenceRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -362,7 +362,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::ClaimDateRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -378,7 +378,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::DecideClaimRequest>,
     ) -> Result<Response<proto::Decision>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -403,7 +403,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::RefuseClaimRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -427,7 +427,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::ReportChangeRequest>,
     ) -> Result<Response<proto::Decision>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -464,7 +464,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::ClaimReasonRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -479,7 +479,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
     }
 
     async fn resume_claim(&self, request: Request<proto::ClaimDateRequest>) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -492,7 +492,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
     }
 
     async fn end_claim(&self, request: Request<proto::EndClaimRequest>) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -521,7 +521,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::PayHousingBenefitRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -546,7 +546,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::OverpaymentRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -565,7 +565,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::OverpaymentReceiptRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -589,7 +589,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::OverpaymentWriteOffRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -611,7 +611,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::ClaimReasonRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let target = self.target(
             &mut v,
@@ -631,7 +631,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::CloseWorkItemRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(
             &mut v,
@@ -656,7 +656,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
             );
         }
         let Some(digest) = FileDigest::parse(&source) else {
-            let mut v = Violations::default();
+            let mut v = Violations::for_request(&request);
             v.add("source", "must be a claim id or a file digest");
             return Err(v.finish().expect_err("a violation was recorded"));
         };
@@ -676,7 +676,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<Streaming<proto::UcFileChunk>>,
     ) -> Result<Response<proto::UcImportReport>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let actor = actor(&request, &mut v);
         let mut stream = request.into_inner();
         let mut header: Option<proto::UcFileChunk> = None;
@@ -761,7 +761,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
     }
 
     async fn get_claim(&self, request: Request<proto::GetClaimRequest>) -> Result<Response<proto::Claim>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let claim = id(&mut v, "claim_id", &body.claim_id, ClaimId::parse);
@@ -782,7 +782,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::GetClaimCaseloadRequest>,
     ) -> Result<Response<proto::ClaimCaseload>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let on = v.date("on", &body.on);
@@ -812,7 +812,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::ListWorkQueueRequest>,
     ) -> Result<Response<proto::WorkQueue>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let after = page_token(&mut v, &body.page_token);
@@ -855,7 +855,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::PeriodRequest>,
     ) -> Result<Response<proto::SpeedOfProcessing>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let (from, to) = date_range(&mut v, &body.from, &body.to);
@@ -887,7 +887,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::PeriodRequest>,
     ) -> Result<Response<proto::AutomationRate>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let (from, to) = date_range(&mut v, &body.from, &body.to);
@@ -927,7 +927,7 @@ impl<S: BenefitStores, R: BenefitReads + ClaimDirectory> Benefits for BenefitsAp
         &self,
         request: Request<proto::GetOverpaymentsRequest>,
     ) -> Result<Response<proto::Overpayments>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         v.finish()?;

@@ -162,7 +162,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         &self,
         request: Request<proto::RunAnnualBillingRequest>,
     ) -> Result<Response<Self::RunAnnualBillingStream>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(
             &mut v,
@@ -198,7 +198,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
     }
 
     async fn issue_bill(&self, request: Request<proto::IssueBillRequest>) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let (meta, council, account) = account_target(
             &mut v,
@@ -221,7 +221,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         &self,
         request: Request<proto::ChangeCircumstancesRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let (meta, council, account) = account_target(
             &mut v,
@@ -248,7 +248,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         &self,
         request: Request<proto::ChangeInstalmentPlanRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let (meta, council, account) = account_target(
             &mut v,
@@ -297,7 +297,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         &self,
         request: Request<proto::GetAccountSummaryRequest>,
     ) -> Result<Response<proto::AccountSummary>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let account = id(&mut v, "account_id", &body.account_id, AccountId::parse);
@@ -323,7 +323,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         &self,
         request: Request<proto::GetStatementRequest>,
     ) -> Result<Response<proto::Statement>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let account = id(&mut v, "account_id", &body.account_id, AccountId::parse);
@@ -343,7 +343,7 @@ impl<S: Stores, D: AccountDirectory, R: BillingReads> CouncilTaxBilling for Coun
         &self,
         request: Request<proto::ListAccountsRequest>,
     ) -> Result<Response<proto::ListAccountsResponse>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let year = crate::council_tax::optional_year(&mut v, "year", &body.year);

@@ -33,7 +33,7 @@ use crate::nndr_convert as convert;
 use crate::proto::business_rates_server::BusinessRates;
 use crate::proto::{self, BillingRunProgress, CommitReceipt, RecoveryRunProgress};
 use crate::status;
-use crate::validate::Violations;
+use crate::validate::{AgencyCouncils, Violations};
 
 const UNREACHABLE: &str = "every None above recorded a violation, so finish() returned early";
 
@@ -41,7 +41,7 @@ const UNREACHABLE: &str = "every None above recorded a violation, so finish() re
 pub struct BusinessRatesApi<S: NndrStores, Q> {
     app: Arc<NndrService<S>>,
     queries: Arc<Q>,
-    councils: Arc<HashSet<CouncilCode>>,
+    councils: Arc<AgencyCouncils>,
     /// Accounts at once in a run.
     pub run_concurrency: usize,
 }
@@ -53,27 +53,34 @@ impl<S: NndrStores, Q> BusinessRatesApi<S, Q> {
         BusinessRatesApi {
             app,
             queries,
-            councils,
+            councils: Arc::new(AgencyCouncils((*councils).clone())),
             run_concurrency: 256,
         }
     }
 
-    /// The council asking: the header's, or else the billing authority itself.
+    /// The council asking. A council's credential always asks as its own council (a header
+    /// naming another is refused); the partnership's staff name the council they act as in
+    /// the header, or else act as the billing authority itself.
     fn acting(&self, v: &mut Violations, metadata: &MetadataMap, council: Option<&CouncilCode>) -> Option<CouncilCode> {
-        match metadata.get(COUNCIL_HEADER).map(|value| value.to_str()) {
-            None => council.cloned(),
-            Some(Ok(text)) => v.council(COUNCIL_HEADER, text, &self.councils),
+        let own = match v.caller().map(|caller| caller.scope.clone()) {
+            Some(precept_app::access::Scope::Council(own)) => Some(own),
+            _ => None,
+        };
+        let header = match metadata.get(COUNCIL_HEADER).map(|value| value.to_str()) {
+            None => None,
+            Some(Ok(text)) => Some(v.council(COUNCIL_HEADER, text, &self.councils)?),
             Some(Err(_)) => {
                 v.add(COUNCIL_HEADER, "must be ASCII");
-                None
+                return None;
             }
-        }
+        };
+        own.or(header).or_else(|| council.cloned())
     }
 
     /// Checks the asking council may read the billing authority's business rates: itself, or
     /// its agent.
-    async fn may_read(&self, metadata: &MetadataMap, council: &CouncilCode) -> Result<(), Status> {
-        let acting = self.acting_for(metadata, council)?;
+    async fn may_read<T>(&self, request: &Request<T>, council: &CouncilCode) -> Result<(), Status> {
+        let acting = self.acting_for(request, council)?;
         self.app
             .authorise(
                 &acting,
@@ -85,9 +92,9 @@ impl<S: NndrStores, Q> BusinessRatesApi<S, Q> {
             .map_err(status::nndr)
     }
 
-    fn acting_for(&self, metadata: &MetadataMap, council: &CouncilCode) -> Result<CouncilCode, Status> {
-        let mut v = Violations::default();
-        let acting = self.acting(&mut v, metadata, Some(council));
+    fn acting_for<T>(&self, request: &Request<T>, council: &CouncilCode) -> Result<CouncilCode, Status> {
+        let mut v = Violations::for_request(request);
+        let acting = self.acting(&mut v, request.metadata(), Some(council));
         v.finish()?;
         Ok(acting.expect(UNREACHABLE))
     }
@@ -134,13 +141,13 @@ fn billing_progress(progress: &RunProgress) -> BillingRunProgress {
 }
 
 impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRatesApi<S, Q> {
-    async fn money(
+    async fn money<T>(
         &self,
-        metadata: &MetadataMap,
+        request: &Request<T>,
         target: Target,
         command: NndrCommand,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let acting = self.acting_for(metadata, &target.council)?;
+        let acting = self.acting_for(request, &target.council)?;
         receipt_of(
             self.app
                 .account_command(&acting, &target.council, &target.account, command, &target.meta)
@@ -192,7 +199,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         &self,
         request: Request<proto::SetNndrYearRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(&mut v, &request, "SetNndrYear", &body.request_id, &body.correlation_id);
         let council = v.council("council", &body.council, &self.councils);
@@ -227,7 +234,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         &self,
         request: Request<proto::GetNndrYearRequest>,
     ) -> Result<Response<proto::NndrSettings>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let year = required_year(&mut v, "year", &body.year);
@@ -251,7 +258,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::AppointAgentRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let (meta, council, acting) = self.run_meta(
             &mut v,
             &request,
@@ -276,7 +283,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
 
     async fn end_agency(&self, request: Request<proto::EndAgencyRequest>) -> Result<Response<CommitReceipt>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let (meta, council, acting) = self.run_meta(
             &mut v,
             &request,
@@ -304,7 +311,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::ListHereditamentRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let (meta, council, acting) = self.run_meta(
             &mut v,
             &request,
@@ -333,7 +340,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::AlterRateableValueRequest>,
     ) -> Result<Response<proto::ListChangeResponse>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let (meta, council, acting) = self.run_meta(
             &mut v,
             &request,
@@ -377,7 +384,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::ReorganiseHereditamentsRequest>,
     ) -> Result<Response<proto::ListChangeResponse>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let (meta, council, acting) = self.run_meta(
             &mut v,
             &request,
@@ -440,7 +447,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::OpenNndrAccountRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let (meta, council, acting) = self.run_meta(
             &mut v,
             &request,
@@ -479,7 +486,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
     ) -> Result<Response<CommitReceipt>, Status> {
         use proto::change_nndr_account_request::Change;
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let (meta, council, acting) = self.run_meta(
             &mut v,
             &request,
@@ -528,7 +535,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::ChangeNndrInstalmentPlanRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let (meta, council, acting) = self.run_meta(
             &mut v,
             &request,
@@ -563,7 +570,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::RunAnnualBillingRequest>,
     ) -> Result<Response<Self::RunNndrBillingStream>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let (meta, council, acting) = self.run_meta(
             &mut v,
             &request,
@@ -598,8 +605,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::PostPaymentRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let (target, payment) = money_requests::payment(&request, &self.councils)?;
-        self.money(request.metadata(), target, NndrCommand::PostPayment(payment))
-            .await
+        self.money(&request, target, NndrCommand::PostPayment(payment)).await
     }
 
     async fn reverse_nndr_payment(
@@ -607,7 +613,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::ReversePaymentRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let (target, reversal) = money_requests::reversal(&request, &self.councils)?;
-        self.money(request.metadata(), target, NndrCommand::ReversePayment(reversal))
+        self.money(&request, target, NndrCommand::ReversePayment(reversal))
             .await
     }
 
@@ -616,8 +622,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::RefundCreditRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let (target, refund) = money_requests::refund(&request, &self.councils)?;
-        self.money(request.metadata(), target, NndrCommand::RefundCredit(refund))
-            .await
+        self.money(&request, target, NndrCommand::RefundCredit(refund)).await
     }
 
     async fn carry_forward_nndr_credit(
@@ -625,7 +630,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::CarryForwardCreditRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let (target, carry) = money_requests::carry_forward(&request, &self.councils)?;
-        self.money(request.metadata(), target, NndrCommand::CarryForwardCredit(carry))
+        self.money(&request, target, NndrCommand::CarryForwardCredit(carry))
             .await
     }
 
@@ -634,7 +639,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::RunRecoveryRequest>,
     ) -> Result<Response<Self::RunNndrRecoveryStream>, Status> {
         let body = request.get_ref();
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let (meta, council, acting) = self.run_meta(
             &mut v,
             &request,
@@ -668,7 +673,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::RecoveryActionRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let (target, year, action) = money_requests::recovery_action(&request, &self.councils)?;
-        let acting = self.acting_for(request.metadata(), &target.council)?;
+        let acting = self.acting_for(&request, &target.council)?;
         receipt_of(
             self.app
                 .recovery_action(&acting, &target.council, &target.account, year, action, &target.meta)
@@ -681,8 +686,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::PlaceHoldRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let (target, hold) = money_requests::place_hold(&request, &self.councils)?;
-        self.money(request.metadata(), target, NndrCommand::PlaceHold(hold))
-            .await
+        self.money(&request, target, NndrCommand::PlaceHold(hold)).await
     }
 
     async fn lift_nndr_hold(
@@ -690,15 +694,14 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         request: Request<proto::LiftHoldRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         let (target, lifted) = money_requests::lift_hold(&request, &self.councils)?;
-        self.money(request.metadata(), target, NndrCommand::LiftHold(lifted))
-            .await
+        self.money(&request, target, NndrCommand::LiftHold(lifted)).await
     }
 
     async fn get_nndr_account(
         &self,
         request: Request<proto::GetNndrAccountRequest>,
     ) -> Result<Response<proto::NndrAccount>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let account = id(&mut v, "account_id", &body.account_id, AccountId::parse);
@@ -708,7 +711,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
             unreachable!("{UNREACHABLE}");
         };
         // The date only grades instalments as overdue; the read itself needs no clock.
-        self.may_read(request.metadata(), &council).await?;
+        self.may_read(&request, &council).await?;
         let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
         let view = self
             .queries
@@ -725,7 +728,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         &self,
         request: Request<proto::GetNndrAccountRequest>,
     ) -> Result<Response<proto::NndrStatement>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let account = id(&mut v, "account_id", &body.account_id, AccountId::parse);
@@ -733,7 +736,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let (Some(council), Some(account)) = (council, account) else {
             unreachable!("{UNREACHABLE}");
         };
-        self.may_read(request.metadata(), &council).await?;
+        self.may_read(&request, &council).await?;
         let lines = self
             .queries
             .statement(&council, &account, body.min_sequence)
@@ -750,7 +753,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         &self,
         request: Request<proto::GetCollectableDebitRequest>,
     ) -> Result<Response<proto::CollectableDebit>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let year = required_year(&mut v, "year", &body.year);
@@ -758,7 +761,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let (Some(council), Some(year)) = (council, year) else {
             unreachable!("{UNREACHABLE}");
         };
-        self.may_read(request.metadata(), &council).await?;
+        self.may_read(&request, &council).await?;
         let debit = self
             .queries
             .collectable_debit(&council, year, body.min_sequence)
@@ -771,7 +774,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         &self,
         request: Request<proto::GetCollectionByMonthRequest>,
     ) -> Result<Response<proto::CollectionByMonth>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let (from, to) = date_range(&mut v, &body.from, &body.to);
@@ -784,7 +787,7 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         let (Some(council), Some(from), Some(to), Some(agent)) = (council, from, to, agent) else {
             unreachable!("{UNREACHABLE}");
         };
-        self.may_read(request.metadata(), &council).await?;
+        self.may_read(&request, &council).await?;
         let months = self
             .queries
             .collection_by_month(&council, from, to, agent.as_ref(), body.min_sequence)
@@ -806,12 +809,12 @@ impl<S: NndrStores, Q: AccountDirectory + NndrReads> BusinessRates for BusinessR
         &self,
         request: Request<proto::GetServicedCouncilsRequest>,
     ) -> Result<Response<proto::ServicedCouncils>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let agent = v.council("agent", &request.get_ref().agent, &self.councils);
         v.finish()?;
         let agent = agent.expect(UNREACHABLE);
         // An agent's own view: only the agent asks for it.
-        if self.acting_for(request.metadata(), &agent)? != agent {
+        if self.acting_for(&request, &agent)? != agent {
             return Err(Status::permission_denied(format!(
                 "only council {agent} may read its serviced councils"
             )));

@@ -1,7 +1,5 @@
 //! Helpers every service shares: request metadata, fingerprints, receipts.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use precept_app::{Actor, CommandOutcome, Fingerprint, RequestId, RequestMeta};
 use prost::Message;
@@ -18,7 +16,8 @@ use crate::validate::Violations;
 /// Response metadata key set to "true" when an answer replays an earlier identical request.
 pub const REPLAYED_HEADER: &str = "x-precept-replayed";
 
-/// Request metadata key naming the calling client (until credentials arrive with issue 8).
+/// Request metadata key naming the officer or process within the calling system (an id);
+/// recorded after the credential's id.
 pub const ACTOR_HEADER: &str = "x-precept-actor";
 
 /// Request metadata key naming the council asking, where it may differ from the council
@@ -36,10 +35,19 @@ pub(crate) fn fingerprint(method: &str, request: &impl Message) -> Fingerprint {
     Fingerprint(digest.iter().take(16).map(|byte| format!("{byte:02x}")).collect())
 }
 
+/// Who a command is recorded as made by: the credential, and after a colon the officer or
+/// process the calling system names in `x-precept-actor` (an id, never a name), if any.
 pub(crate) fn actor<T>(request: &Request<T>, violations: &mut Violations) -> Option<Actor> {
+    use crate::validate::CarriesCaller as _;
+    let credential = request
+        .caller()
+        .map_or_else(|| "anonymous".to_owned(), |caller| caller.credential.to_string());
     match request.metadata().get(ACTOR_HEADER).map(|value| value.to_str()) {
-        None => Some(Actor::parse("anonymous").expect("a constant, valid actor")),
-        Some(Ok(text)) => violations.check(ACTOR_HEADER, Actor::parse(text)),
+        None => Some(Actor::parse(&credential).expect("credential ids are valid actors")),
+        Some(Ok(text)) => {
+            let text = format!("{credential}:{text}");
+            violations.check(ACTOR_HEADER, Actor::parse(&text))
+        }
         Some(Err(_)) => {
             violations.add(ACTOR_HEADER, "must be ASCII");
             None
@@ -174,7 +182,22 @@ pub(crate) fn id<T>(
     text: &str,
     parse: fn(&str) -> Result<T, precept_domain::IdError>,
 ) -> Option<T> {
-    v.required(field, text).and_then(|text| v.check(field, parse(text)))
+    let parsed = v.required(field, text).and_then(|text| v.check(field, parse(text)))?;
+    if let Some(kind) = subject_kind(field) {
+        v.touch(kind, text);
+    }
+    Some(parsed)
+}
+
+/// The access log's name for the kind of subject an id field names: accounts (Council Tax
+/// and business rates), benefit claims, and properties (dwellings and hereditaments by UPRN).
+pub(crate) fn subject_kind(field: &str) -> Option<&'static str> {
+    match field {
+        "account_id" => Some("account"),
+        "claim_id" => Some("claim"),
+        "uprn" => Some("property"),
+        _ => None,
+    }
 }
 
 /// Streams a long run's progress: each update published on `updates` while `running` runs,
@@ -217,7 +240,7 @@ where
 pub(crate) fn account_target<T: prost::Message>(
     v: &mut Violations,
     request: &Request<T>,
-    (method, councils): (&str, &HashSet<CouncilCode>),
+    (method, councils): (&str, &impl crate::validate::KnownCouncils),
     (request_id, council, account, correlation): (&str, &str, &str, &str),
 ) -> (Option<RequestMeta>, Option<CouncilCode>, Option<AccountId>) {
     let meta = command_meta(v, request, method, request_id, correlation);

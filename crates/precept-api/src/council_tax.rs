@@ -76,7 +76,7 @@ struct Parsed<C> {
 
 impl<S: Stores, Q> CouncilTaxAccountsApi<S, Q> {
     fn parse_open(&self, request: &Request<OpenAccountRequest>) -> Result<Parsed<OpenAccount>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let actor = actor(request, &mut v);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
@@ -96,6 +96,9 @@ impl<S: Stores, Q> CouncilTaxAccountsApi<S, Q> {
         } else {
             v.check("account_id", AccountId::parse(&body.account_id))
         };
+        if let Some(account_id) = &account_id {
+            v.touch("account", &account_id.to_string());
+        }
         let property = crate::common::id(&mut v, "uprn", &body.uprn, Uprn::parse);
         let liability_start = v.date("liability_start", &body.liability_start);
         let instalment_plan = plan(&mut v, body.twelve_instalments, body.instalment_day);
@@ -184,12 +187,10 @@ where
         &self,
         request: Request<GetAccountBalanceRequest>,
     ) -> Result<Response<AccountBalance>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
-        let account_id = v
-            .required("account_id", &body.account_id)
-            .and_then(|id| v.check("account_id", AccountId::parse(id)));
+        let account_id = crate::common::id(&mut v, "account_id", &body.account_id, AccountId::parse);
         v.finish()?;
         let (Some(council), Some(account_id)) = (council, account_id) else {
             unreachable!("every None above recorded a violation, so finish() returned early");

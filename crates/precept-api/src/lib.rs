@@ -6,13 +6,16 @@
 //! What this is not: business logic (precept-domain decides) or storage (reached only through
 //! precept-app's ports). Protobuf types never leave this crate except to the binary's clients.
 
+pub mod access_log;
 pub mod audit;
 mod audit_convert;
+pub mod auth;
 pub mod benefits;
 mod benefits_convert;
 pub mod billing;
 mod billing_reads;
 pub mod business_rates;
+pub mod client;
 mod common;
 mod convert;
 pub mod council_tax;

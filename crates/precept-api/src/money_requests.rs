@@ -2,8 +2,6 @@
 //! share (payments, reversals, refunds, carry-forward, recovery actions, holds): one message
 //! type each in the protos, one parser each here, whichever service receives it.
 
-use std::collections::HashSet;
-
 use precept_app::RequestMeta;
 use precept_domain::account::{
     CarryForwardCredit, HoldLifted, PaymentMethod as DomainMethod, PaymentReference, PostPayment, RefundCredit,
@@ -17,7 +15,7 @@ use crate::common::{account_target, id, required_year};
 use crate::council_tax::optional_year;
 use crate::proto::{self, PaymentMethod};
 use crate::recovery_convert::{action_from, hold_reason};
-use crate::validate::Violations;
+use crate::validate::{KnownCouncils, Violations};
 
 /// Where a parsed request goes, and who asked.
 pub(crate) struct Target {
@@ -53,9 +51,9 @@ fn target(meta: Option<RequestMeta>, council: Option<CouncilCode>, account: Opti
 /// A payment.
 pub(crate) fn payment(
     request: &Request<proto::PostPaymentRequest>,
-    councils: &HashSet<CouncilCode>,
+    councils: &impl KnownCouncils,
 ) -> Result<(Target, PostPayment), Status> {
-    let mut v = Violations::default();
+    let mut v = Violations::for_request(&request);
     let body = request.get_ref();
     let (meta, council, account) = account_target(
         &mut v,
@@ -91,9 +89,9 @@ pub(crate) fn payment(
 /// A reversal of a payment.
 pub(crate) fn reversal(
     request: &Request<proto::ReversePaymentRequest>,
-    councils: &HashSet<CouncilCode>,
+    councils: &impl KnownCouncils,
 ) -> Result<(Target, ReversePayment), Status> {
-    let mut v = Violations::default();
+    let mut v = Violations::for_request(&request);
     let body = request.get_ref();
     let (meta, council, account) = account_target(
         &mut v,
@@ -127,9 +125,9 @@ pub(crate) fn reversal(
 /// A refund of credit.
 pub(crate) fn refund(
     request: &Request<proto::RefundCreditRequest>,
-    councils: &HashSet<CouncilCode>,
+    councils: &impl KnownCouncils,
 ) -> Result<(Target, RefundCredit), Status> {
-    let mut v = Violations::default();
+    let mut v = Violations::for_request(&request);
     let body = request.get_ref();
     let (meta, council, account) = account_target(
         &mut v,
@@ -157,9 +155,9 @@ pub(crate) fn refund(
 /// Credit carried forward to a year.
 pub(crate) fn carry_forward(
     request: &Request<proto::CarryForwardCreditRequest>,
-    councils: &HashSet<CouncilCode>,
+    councils: &impl KnownCouncils,
 ) -> Result<(Target, CarryForwardCredit), Status> {
-    let mut v = Violations::default();
+    let mut v = Violations::for_request(&request);
     let body = request.get_ref();
     let (meta, council, account) = account_target(
         &mut v,
@@ -187,9 +185,9 @@ pub(crate) fn carry_forward(
 /// An officer's recovery action on one year.
 pub(crate) fn recovery_action(
     request: &Request<proto::RecoveryActionRequest>,
-    councils: &HashSet<CouncilCode>,
+    councils: &impl KnownCouncils,
 ) -> Result<(Target, FinancialYear, RecoveryAction), Status> {
-    let mut v = Violations::default();
+    let mut v = Violations::for_request(&request);
     let body = request.get_ref();
     let (meta, council, account) = account_target(
         &mut v,
@@ -209,9 +207,9 @@ pub(crate) fn recovery_action(
 /// A hold placed.
 pub(crate) fn place_hold(
     request: &Request<proto::PlaceHoldRequest>,
-    councils: &HashSet<CouncilCode>,
+    councils: &impl KnownCouncils,
 ) -> Result<(Target, Hold), Status> {
-    let mut v = Violations::default();
+    let mut v = Violations::for_request(&request);
     let body = request.get_ref();
     let (meta, council, account) = account_target(
         &mut v,
@@ -231,9 +229,9 @@ pub(crate) fn place_hold(
 /// A hold lifted.
 pub(crate) fn lift_hold(
     request: &Request<proto::LiftHoldRequest>,
-    councils: &HashSet<CouncilCode>,
+    councils: &impl KnownCouncils,
 ) -> Result<(Target, HoldLifted), Status> {
-    let mut v = Violations::default();
+    let mut v = Violations::for_request(&request);
     let body = request.get_ref();
     let (meta, council, account) = account_target(
         &mut v,

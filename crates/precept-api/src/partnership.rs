@@ -134,7 +134,7 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
         &self,
         request: Request<proto::JoinPartnershipRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(
             &mut v,
@@ -158,7 +158,7 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
         &self,
         request: Request<proto::LeavePartnershipRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(
             &mut v,
@@ -185,7 +185,7 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
         request: Request<proto::SetCostLineRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
         use proto::set_cost_line_request::Basis;
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(&mut v, &request, "SetCostLine", &body.request_id, &body.correlation_id);
         let year = required_year(&mut v, "year", &body.year);
@@ -238,7 +238,7 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
         &self,
         request: Request<proto::RecordActualCostRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(
             &mut v,
@@ -266,7 +266,7 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
         &self,
         request: Request<proto::GetApportionmentRequest>,
     ) -> Result<Response<proto::Apportionment>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let year_and_day = year_and_day(&mut v, &body.year, &body.on);
         let period = period_within(&mut v, year_and_day.map(|(year, _)| year), (&body.from, &body.to));
@@ -318,7 +318,7 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
         &self,
         request: Request<proto::GetRechargeStatementRequest>,
     ) -> Result<Response<proto::RechargeStatement>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let year_and_day = year_and_day(&mut v, &body.year, &body.on);
         let member = if body.member.is_empty() {
@@ -366,7 +366,7 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
         &self,
         request: Request<proto::FixDriverEstimateRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(
             &mut v,
@@ -407,8 +407,7 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
         request: Request<proto::GetCollectionFundRequest>,
     ) -> Result<Response<proto::CollectionFund>, Status> {
         let view =
-            crate::partnership_finance::collection_fund_view(self.drivers.as_ref(), &self.councils, request.get_ref())
-                .await?;
+            crate::partnership_finance::collection_fund_view(self.drivers.as_ref(), &self.councils, &request).await?;
         Ok(Response::new(view))
     }
 
@@ -418,18 +417,14 @@ impl<S: PartnershipStores, R: DriverReads + FinanceReads> Partnership for Partne
     ) -> Result<Response<proto::Performance>, Status> {
         let agreement = self.app.agreement().await.map_err(IntoStatus::into_status)?;
         let members = agreement.members.keys().cloned().collect();
-        let view = crate::partnership_finance::performance_view(
-            self.drivers.as_ref(),
-            &self.councils,
-            members,
-            request.get_ref(),
-        )
-        .await?;
+        let view =
+            crate::partnership_finance::performance_view(self.drivers.as_ref(), &self.councils, members, &request)
+                .await?;
         Ok(Response::new(view))
     }
 
     async fn get_what_if(&self, request: Request<proto::GetWhatIfRequest>) -> Result<Response<proto::WhatIf>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let year_and_day = year_and_day(&mut v, &body.year, &body.on);
         let member = code(&mut v, "member", &body.member);

@@ -11,7 +11,7 @@ use precept_app::partnership::{
 use precept_domain::partnership::Driver;
 use precept_domain::partnership::RetentionShares;
 use precept_domain::{CouncilCode, FinancialYear};
-use tonic::Status;
+use tonic::{Request, Status};
 
 use crate::common::{average_tenths, required_year};
 use crate::proto;
@@ -57,9 +57,10 @@ fn retention(v: &mut Violations, body: &proto::GetCollectionFundRequest) -> Opti
 pub(crate) async fn collection_fund_view<R: FinanceReads>(
     reads: &R,
     councils: &HashSet<CouncilCode>,
-    body: &proto::GetCollectionFundRequest,
+    request: &Request<proto::GetCollectionFundRequest>,
 ) -> Result<proto::CollectionFund, Status> {
-    let mut v = Violations::default();
+    let mut v = Violations::for_request(request);
+    let body = request.get_ref();
     let council = v.council("council", &body.council, councils);
     let year = required_year(&mut v, "year", &body.year);
     let shares = retention(&mut v, body);
@@ -174,10 +175,20 @@ pub(crate) async fn performance_view<R: FinanceReads + DriverReads>(
     reads: &R,
     councils: &HashSet<CouncilCode>,
     members: Vec<CouncilCode>,
-    body: &proto::GetPerformanceRequest,
+    request: &Request<proto::GetPerformanceRequest>,
 ) -> Result<proto::Performance, Status> {
-    let mut v = Violations::default();
+    let mut v = Violations::for_request(request);
+    let body = request.get_ref();
     let one = if body.council.is_empty() {
+        // Every member and the partnership's total: the shared service's own view.
+        if let Some(caller) = v.caller()
+            && caller.scope != precept_app::access::Scope::Partnership
+        {
+            return Err(Status::permission_denied(format!(
+                "credential {} is scoped to {}: name that council",
+                caller.credential, caller.scope
+            )));
+        }
         Some(None)
     } else {
         v.council("council", &body.council, councils).map(Some)

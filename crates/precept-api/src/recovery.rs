@@ -71,7 +71,7 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         &self,
         request: Request<proto::RunRecoveryRequest>,
     ) -> Result<Response<Self::RunRecoveryStream>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(&mut v, &request, "RunRecovery", &body.request_id, &body.correlation_id);
         let council = v.council("council", &body.council, &self.councils);
@@ -138,7 +138,7 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         &self,
         request: Request<proto::GetCaseloadRequest>,
     ) -> Result<Response<proto::Caseload>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let year = required_year(&mut v, "year", &body.year);
@@ -165,7 +165,7 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         &self,
         request: Request<proto::ListNoticesRequest>,
     ) -> Result<Response<proto::RecoveryStepPage>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let on = v.date("on", &body.on);
@@ -189,7 +189,7 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         &self,
         request: Request<proto::GetSummonsListRequest>,
     ) -> Result<Response<proto::RecoveryStepPage>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let hearing = v.date("hearing", &body.hearing);
@@ -213,7 +213,7 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         &self,
         request: Request<proto::GetAgentReferralsRequest>,
     ) -> Result<Response<proto::RecoveryStepPage>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let (from, to) = date_range(&mut v, &body.from, &body.to);
@@ -243,7 +243,7 @@ impl<S: Stores, D: AccountDirectory, R: RecoveryReads> CouncilTaxRecovery for Co
         &self,
         request: Request<proto::GetAccountRecoveryRequest>,
     ) -> Result<Response<proto::AccountRecovery>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let account = id(&mut v, "account_id", &body.account_id, AccountId::parse);

@@ -44,7 +44,7 @@ impl<S: Stores, D: AccountDirectory> CouncilTaxSetup for CouncilTaxSetupApi<S, D
         &self,
         request: Request<SetYearSettingsRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(
             &mut v,
@@ -83,7 +83,7 @@ impl<S: Stores, D: AccountDirectory> CouncilTaxSetup for CouncilTaxSetupApi<S, D
         &self,
         request: Request<GetYearSettingsRequest>,
     ) -> Result<Response<YearSettingsHistory>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let council = v.council("council", &body.council, &self.councils);
         let year = required_year(&mut v, "year", &body.year);
@@ -109,7 +109,7 @@ impl<S: Stores, D: AccountDirectory> CouncilTaxSetup for CouncilTaxSetupApi<S, D
         &self,
         request: Request<RegisterPropertyRequest>,
     ) -> Result<Response<CommitReceipt>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(
             &mut v,
@@ -149,7 +149,7 @@ impl<S: Stores, D: AccountDirectory> CouncilTaxSetup for CouncilTaxSetupApi<S, D
     }
 
     async fn change_band(&self, request: Request<ChangeBandRequest>) -> Result<Response<ChangeBandResponse>, Status> {
-        let mut v = Violations::default();
+        let mut v = Violations::for_request(&request);
         let body = request.get_ref();
         let meta = command_meta(&mut v, &request, "ChangeBand", &body.request_id, &body.correlation_id);
         let council = v.council("council", &body.council, &self.councils);

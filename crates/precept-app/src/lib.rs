@@ -7,6 +7,7 @@
 //! What this is not: a driver. Nothing here knows NATS, SQL or gRPC; precept-eventstore and
 //! precept-projections implement the ports and precept-server wires them together.
 
+pub mod access;
 pub mod benefits;
 mod cache;
 mod clock;

@@ -15,9 +15,11 @@
 //! - streams deny delete and purge: history is append-only;
 //! - snapshots in the KV bucket `precept_snapshots`.
 
+mod access_log;
 mod classify;
 pub mod codec;
 mod config;
+mod credentials;
 pub mod embedded;
 pub mod eventually;
 mod feed;
@@ -30,7 +32,9 @@ mod store;
 mod subject;
 mod subscription;
 
+pub use access_log::{ACCESS_STREAM, JetStreamAccessLog};
 pub use config::{EventStoreConfig, StorageKind};
+pub use credentials::{CREDENTIAL_BUCKET, JetStreamCredentials};
 pub use feed::{JetStreamFeed, JetStreamFeedSource};
 pub use layout::{PARTNERSHIP_CODE, partnership_stream, stream_name, subject};
 pub use store::JetStreamEventStore;

@@ -6,12 +6,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use precept_api::access_log::AccessLogApi;
 use precept_api::audit::AuditApi;
+use precept_api::auth::{AuthLayer, Authenticator, RateLimit};
 use precept_api::benefits::BenefitsApi;
 use precept_api::billing::CouncilTaxBillingApi;
 use precept_api::business_rates::BusinessRatesApi;
 use precept_api::council_tax::CouncilTaxAccountsApi;
 use precept_api::partnership::PartnershipApi;
+use precept_api::proto::access_log_server::AccessLogServer;
 use precept_api::proto::audit_server::AuditServer;
 use precept_api::proto::benefits_server::BenefitsServer;
 use precept_api::proto::business_rates_server::BusinessRatesServer;
@@ -27,7 +30,9 @@ use precept_app::nndr::NndrService;
 use precept_app::partnership::PartnershipService;
 use precept_app::{CouncilTaxService, HandlerConfig, SystemClock};
 use precept_eventstore::embedded::{NatsServerOptions, NatsServerProcess};
-use precept_eventstore::{EventStoreConfig, JetStreamEventStore, JetStreamFeedSource};
+use precept_eventstore::{
+    EventStoreConfig, JetStreamAccessLog, JetStreamCredentials, JetStreamEventStore, JetStreamFeedSource,
+};
 use precept_projections::benefits::BenefitQueries;
 use precept_projections::billing::PROJECTOR;
 use precept_projections::billing::queries::BillingQueries;
@@ -50,6 +55,9 @@ pub struct Application {
     projector: Option<Projector>,
     links: Option<ProcessManagers>,
     services: Services,
+    auth: AuthLayer<JetStreamCredentials, JetStreamAccessLog>,
+    access: crate::settings::AccessSettings,
+    access_log: Arc<JetStreamAccessLog>,
 }
 
 /// The process managers' tasks (one CTR link per council) and their stop signal.
@@ -82,6 +90,7 @@ struct Services {
     partnership: PartnershipApi<Store, Drivers>,
     benefits: BenefitsApi<Store, BenefitQueries>,
     audit: AuditApi<Store>,
+    access_log: AccessLogApi<JetStreamAccessLog>,
 }
 
 impl Application {
@@ -120,7 +129,25 @@ impl Application {
             ..EventStoreConfig::default()
         };
         let request_retention = config.request_retention;
-        let store = JetStreamEventStore::connect(client, config, Arc::new(SystemClock)).await?;
+        let store = JetStreamEventStore::connect(client, config.clone(), Arc::new(SystemClock)).await?;
+        let credentials = Arc::new(
+            JetStreamCredentials::open_watched(store.context(), &config)
+                .await
+                .context("opening the credential bucket")?,
+        );
+        if let Some(token) = &settings.access.bootstrap_token {
+            crate::credentials::register_bootstrap(&credentials, token).await?;
+        }
+        let access_log = Arc::new(
+            JetStreamAccessLog::open(store.context(), &config)
+                .await
+                .context("opening the access log stream")?,
+        );
+        let auth = AuthLayer::new(
+            Authenticator::new(credentials),
+            Arc::clone(&access_log),
+            RateLimit::new(settings.access.requests_per_second, settings.access.burst),
+        );
         store
             .ensure_streams(&settings.councils)
             .await
@@ -218,9 +245,9 @@ impl Application {
             recovery: CouncilTaxRecoveryApi::new(app, reads, recovery_reads, Arc::clone(&councils)),
             rates: BusinessRatesApi::new(rates, rates_reads, Arc::clone(&councils)),
             partnership: PartnershipApi::new(partnership, drivers, Arc::clone(&councils)),
-            // Before `benefits`, which takes `councils` itself: fields are built in this order.
             audit: AuditApi::new(Arc::new(store.clone()), Arc::clone(&councils)),
-            benefits: BenefitsApi::new(benefits, benefit_reads, councils),
+            benefits: BenefitsApi::new(benefits, benefit_reads, Arc::clone(&councils)),
+            access_log: AccessLogApi::new(Arc::clone(&access_log), councils),
         };
         let listener = TcpListener::bind(settings.grpc_addr)
             .await
@@ -234,6 +261,9 @@ impl Application {
             projector,
             links,
             services,
+            auth,
+            access: settings.access.clone(),
+            access_log,
         })
     }
 
@@ -295,18 +325,31 @@ impl Application {
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
             .build_v1alpha()
             .context("building the reflection service")?;
-        let served = tonic::transport::Server::builder()
+        health_reporter
+            .set_serving::<AccessLogServer<AccessLogApi<JetStreamAccessLog>>>()
+            .await;
+        let limit = self.access.message_bytes_max;
+        let mut builder = tonic::transport::Server::builder();
+        if let Some(tls) = &self.access.tls {
+            builder = builder
+                .tls_config(tls_config(tls)?)
+                .context("configuring TLS (PRECEPT_TLS_*)")?;
+        }
+        let services = self.services;
+        let served = builder
+            .layer(self.auth)
             .add_service(health_service)
             .add_service(reflection)
             .add_service(reflection_alpha)
-            .add_service(CouncilTaxAccountsServer::new(self.services.accounts))
-            .add_service(CouncilTaxSetupServer::new(self.services.setup))
-            .add_service(CouncilTaxBillingServer::new(self.services.billing))
-            .add_service(CouncilTaxRecoveryServer::new(self.services.recovery))
-            .add_service(BusinessRatesServer::new(self.services.rates))
-            .add_service(PartnershipServer::new(self.services.partnership))
-            .add_service(BenefitsServer::new(self.services.benefits))
-            .add_service(AuditServer::new(self.services.audit))
+            .add_service(CouncilTaxAccountsServer::new(services.accounts).max_decoding_message_size(limit))
+            .add_service(CouncilTaxSetupServer::new(services.setup).max_decoding_message_size(limit))
+            .add_service(CouncilTaxBillingServer::new(services.billing).max_decoding_message_size(limit))
+            .add_service(CouncilTaxRecoveryServer::new(services.recovery).max_decoding_message_size(limit))
+            .add_service(BusinessRatesServer::new(services.rates).max_decoding_message_size(limit))
+            .add_service(PartnershipServer::new(services.partnership).max_decoding_message_size(limit))
+            .add_service(BenefitsServer::new(services.benefits).max_decoding_message_size(limit))
+            .add_service(AccessLogServer::new(services.access_log).max_decoding_message_size(limit))
+            .add_service(AuditServer::new(services.audit).max_decoding_message_size(limit))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");
@@ -316,6 +359,7 @@ impl Application {
         if let Some(projector) = self.projector {
             projector.shutdown().await;
         }
+        self.access_log.flush().await;
         self.read_store.close().await;
         // Flush and close our NATS connection before the server goes, so nothing is lost in
         // flight and the logs do not fill with reconnect attempts.
@@ -327,4 +371,16 @@ impl Application {
         }
         served.context("gRPC server failed")
     }
+}
+
+/// tonic's TLS settings from PEM files: the server's identity, and with a client CA, mTLS
+/// (a client without a certificate from that CA cannot connect).
+fn tls_config(tls: &crate::settings::TlsSettings) -> anyhow::Result<tonic::transport::ServerTlsConfig> {
+    let read = |path: &std::path::Path| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
+    let identity = tonic::transport::Identity::from_pem(read(&tls.certificate)?, read(&tls.key)?);
+    let mut config = tonic::transport::ServerTlsConfig::new().identity(identity);
+    if let Some(ca) = &tls.client_ca {
+        config = config.client_ca_root(tonic::transport::Certificate::from_pem(read(ca)?));
+    }
+    Ok(config)
 }

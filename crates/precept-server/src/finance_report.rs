@@ -3,7 +3,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
 use precept_api::proto::partnership_client::PartnershipClient;
 use precept_api::proto::{GetCollectionFundRequest, GetPerformanceRequest};
 
@@ -18,12 +17,12 @@ pub struct FinanceReport {
     pub council: String,
     /// The year, `2025/26`.
     pub year: String,
+    /// The bearer token to call with (a `finance` credential).
+    pub token: Option<String>,
 }
 
-async fn client(report: &FinanceReport) -> anyhow::Result<PartnershipClient<tonic::transport::Channel>> {
-    PartnershipClient::connect(report.server.clone())
-        .await
-        .with_context(|| format!("connecting to {}", report.server))
+async fn client(report: &FinanceReport) -> anyhow::Result<PartnershipClient<precept_api::client::AuthChannel>> {
+    crate::report::partnership_client(&report.server, report.token.as_deref()).await
 }
 
 fn refused(status: &tonic::Status) -> anyhow::Error {

@@ -7,10 +7,11 @@
 //! crates it wires together.
 
 pub mod application;
+pub mod credentials;
 pub mod finance_report;
 pub mod report;
 pub mod settings;
 pub mod telemetry;
 
 pub use application::Application;
-pub use settings::{NatsSettings, Settings};
+pub use settings::{AccessSettings, NatsSettings, Settings, TlsSettings};

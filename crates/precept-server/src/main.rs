@@ -6,6 +6,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -45,6 +46,56 @@ enum Command {
     /// Export a finance report as CSV from a running service.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Issue, revoke and list client credentials (written straight to NATS).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Issue a credential and print its bearer token (shown once; only its digest is kept).
+    Issue(TokenIssueArgs),
+    /// Revoke a credential: it never authenticates again.
+    Revoke(TokenIdArgs),
+    /// List every credential, revoked ones included.
+    List(TokenNatsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct TokenNatsArgs {
+    /// The NATS server holding the credentials (make run's local server by default).
+    #[arg(long, env = "PRECEPT_NATS_URL", default_value = "nats://127.0.0.1:4333")]
+    nats_url: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct TokenIdArgs {
+    #[command(flatten)]
+    nats: TokenNatsArgs,
+    /// The credential's id.
+    #[arg(long)]
+    id: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct TokenIssueArgs {
+    #[command(flatten)]
+    nats: TokenNatsArgs,
+    /// The new credential's id (3-40 lower-case letters, digits, hyphens), e.g. swale-crm.
+    #[arg(long)]
+    id: String,
+    /// What it is for, e.g. "Swale CRM integration" (never a person's name).
+    #[arg(long)]
+    label: String,
+    /// `partnership` (shared-service staff) or a council code (that council's system).
+    #[arg(long)]
+    scope: String,
+    /// Comma-separated roles: read, write, finance, audit, admin.
+    #[arg(long)]
+    roles: String,
+    /// Register this client certificate (PEM) for mTLS instead of issuing a token.
+    #[arg(long)]
+    certificate: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +113,9 @@ struct FinanceArgs {
     /// The service's gRPC address.
     #[arg(long, env = "PRECEPT_SERVER", default_value = "http://127.0.0.1:50051")]
     server: String,
+    /// The bearer token to call with (a credential with the finance role).
+    #[arg(long, env = "PRECEPT_TOKEN", hide_env_values = true)]
+    token: Option<String>,
     /// The council (performance: omit for every member and the partnership's total).
     #[arg(long, default_value = "")]
     council: String,
@@ -78,6 +132,9 @@ struct ApportionmentArgs {
     /// The service's gRPC address.
     #[arg(long, env = "PRECEPT_SERVER", default_value = "http://127.0.0.1:50051")]
     server: String,
+    /// The bearer token to call with (a credential with the finance role).
+    #[arg(long, env = "PRECEPT_TOKEN", hide_env_values = true)]
+    token: Option<String>,
     /// The financial year, e.g. 2025/26.
     #[arg(long)]
     year: String,
@@ -143,6 +200,28 @@ struct ServeArgs {
     /// Required: `make run` passes a development key.
     #[arg(long, env = "PRECEPT_NINO_KEY", hide_env_values = true)]
     nino_key: Option<String>,
+    /// A token registered at start as a partnership credential with every role, so the
+    /// first real credentials can be issued (`make run` passes a development one).
+    #[arg(long, env = "PRECEPT_BOOTSTRAP_TOKEN", hide_env_values = true)]
+    bootstrap_token: Option<String>,
+    /// Requests per second each credential may make.
+    #[arg(long, env = "PRECEPT_RATE_PER_SECOND", default_value_t = 1_000)]
+    rate_per_second: u32,
+    /// Requests a credential may make at once above its rate.
+    #[arg(long, env = "PRECEPT_RATE_BURST", default_value_t = 2_000)]
+    rate_burst: u32,
+    /// Largest request message, bytes.
+    #[arg(long, env = "PRECEPT_MESSAGE_BYTES_MAX", default_value_t = 4 * 1024 * 1024)]
+    message_bytes_max: usize,
+    /// Serve TLS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, env = "PRECEPT_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The TLS private key (PEM).
+    #[arg(long, env = "PRECEPT_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Require client certificates from this CA (mTLS).
+    #[arg(long, env = "PRECEPT_TLS_CLIENT_CA", requires = "tls_cert")]
+    tls_client_ca: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -180,6 +259,21 @@ impl ServeArgs {
                      key; production must set its own and never change it)",
                 )?
                 .into_bytes(),
+            access: precept_server::AccessSettings {
+                bootstrap_token: self.bootstrap_token,
+                requests_per_second: NonZeroU32::new(self.rate_per_second)
+                    .context("PRECEPT_RATE_PER_SECOND must be above 0")?,
+                burst: NonZeroU32::new(self.rate_burst).context("PRECEPT_RATE_BURST must be above 0")?,
+                message_bytes_max: self.message_bytes_max,
+                tls: self
+                    .tls_cert
+                    .zip(self.tls_key)
+                    .map(|(certificate, key)| precept_server::TlsSettings {
+                        certificate,
+                        key,
+                        client_ca: self.tls_client_ca,
+                    }),
+            },
             ..Settings::new(nats, self.database_url, councils)
         })
     }
@@ -219,9 +313,12 @@ async fn main() -> anyhow::Result<()> {
                 councils.join(", ")
             );
             println!("  list services:  grpcurl -plaintext {addr} list");
+            println!(
+                "  every call needs a credential: -H \"authorization: Bearer $PRECEPT_TOKEN\" (make run registers a development token; see README)"
+            );
             println!("  health:         grpcurl -plaintext {addr} grpc.health.v1.Health/Check");
             println!(
-                "  open account:   grpcurl -plaintext -d '{{\"request_id\":\"open-1\",\"council\":\"{}\",\"uprn\":\"100062557744\",\"liability_start\":\"2025-04-01\",\"liable_party_ids\":[\"6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11\"]}}' {addr} precept.v1.CouncilTaxAccounts/OpenAccount",
+                "  open account:   grpcurl -plaintext -H \"authorization: Bearer $PRECEPT_TOKEN\" -d '{{\"request_id\":\"open-1\",\"council\":\"{}\",\"uprn\":\"100062557744\",\"liability_start\":\"2025-04-01\",\"liable_party_ids\":[\"6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11\"]}}' {addr} precept.v1.CouncilTaxAccounts/OpenAccount",
                 councils.first().map_or("swale", String::as_str)
             );
             println!("Press Ctrl-C to stop.\n");
@@ -236,6 +333,7 @@ async fn main() -> anyhow::Result<()> {
                 on: args.on,
                 actual: args.actual,
                 period: (args.from, args.to),
+                token: args.token,
             };
             let rows = match &args.output {
                 Some(path) => {
@@ -247,6 +345,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(rows, "report written");
             Ok(())
         }
+        Command::Token(command) => token(command).await,
         Command::Report(ReportCommand::CollectionFund(args)) => finance(args, true).await,
         Command::Report(ReportCommand::Performance(args)) => finance(args, false).await,
     }
@@ -259,6 +358,7 @@ async fn finance(args: FinanceArgs, collection_fund: bool) -> anyhow::Result<()>
         server: args.server,
         council: args.council,
         year: args.year,
+        token: args.token,
     };
     let rows = match (&args.output, collection_fund) {
         (Some(path), for_fund) => {
@@ -275,5 +375,38 @@ async fn finance(args: FinanceArgs, collection_fund: bool) -> anyhow::Result<()>
         (None, false) => performance(&report, std::io::stdout().lock(), false).await?,
     };
     tracing::info!(rows, "report written");
+    Ok(())
+}
+
+/// `precept token ...`.
+async fn token(command: TokenCommand) -> anyhow::Result<()> {
+    use precept_server::credentials;
+    match command {
+        TokenCommand::Issue(args) => {
+            let store = credentials::open(&args.nats.nats_url).await?;
+            let issue = credentials::Issue {
+                id: &args.id,
+                label: &args.label,
+                scope: &args.scope,
+                roles: &args.roles,
+                certificate: args.certificate.as_deref(),
+            };
+            match credentials::issue(&store, &issue).await? {
+                Some(token) => println!("{token}"),
+                None => println!("certificate registered for credential {}", args.id),
+            }
+        }
+        TokenCommand::Revoke(args) => {
+            let store = credentials::open(&args.nats.nats_url).await?;
+            credentials::revoke(&store, &args.id).await?;
+            println!("credential {} revoked", args.id);
+        }
+        TokenCommand::List(args) => {
+            let store = credentials::open(&args.nats_url).await?;
+            for line in credentials::list(&store).await? {
+                println!("{line}");
+            }
+        }
+    }
     Ok(())
 }

@@ -42,6 +42,19 @@ pub struct ApportionmentReport {
     pub actual: bool,
     /// The period activity is counted over (a quarter, say); both empty: the whole year.
     pub period: (String, String),
+    /// The bearer token to call with (a `finance` credential).
+    pub token: Option<String>,
+}
+
+/// A partnership client on `server`, calling with `token`.
+pub(crate) async fn partnership_client(
+    server: &str,
+    token: Option<&str>,
+) -> anyhow::Result<PartnershipClient<precept_api::client::AuthChannel>> {
+    let channel = precept_api::client::connect(server, token)
+        .await
+        .map_err(|error| anyhow::anyhow!("connecting to {server}: {error}"))?;
+    Ok(PartnershipClient::new(channel))
 }
 
 /// Writes the apportionment as CSV: `line,member,driver,amount_pence,bound`, then one
@@ -51,9 +64,7 @@ pub struct ApportionmentReport {
 /// The server cannot be reached, refuses the request (its message says which field), or the
 /// writer fails.
 pub async fn apportionment(report: &ApportionmentReport, out: impl Write, progress: bool) -> anyhow::Result<u64> {
-    let mut client = PartnershipClient::connect(report.server.clone())
-        .await
-        .with_context(|| format!("connecting to {}", report.server))?;
+    let mut client = partnership_client(&report.server, report.token.as_deref()).await?;
     let view = client
         .get_apportionment(GetApportionmentRequest {
             year: report.year.clone(),

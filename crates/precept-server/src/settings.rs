@@ -2,6 +2,7 @@
 //! variables (clap); tests build them directly.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -51,7 +52,52 @@ pub struct Settings {
     /// The secret NINOs are hashed under (at least 16 bytes). It must never change for a
     /// deployment: claims are matched by the hashes stored in their events.
     pub nino_key: Vec<u8>,
+    /// Credentials, limits and TLS.
+    pub access: AccessSettings,
 }
+
+/// Who may call, how often, how much, and over what.
+#[derive(Debug, Clone)]
+pub struct AccessSettings {
+    /// A bearer token (`pct_<id>_<secret>`) to register at start as a partnership credential
+    /// with every role, so a new deployment (and `make run`) can issue the rest.
+    pub bootstrap_token: Option<String>,
+    /// Requests per second each credential may make…
+    pub requests_per_second: NonZeroU32,
+    /// …and how many at once above that.
+    pub burst: NonZeroU32,
+    /// Largest request message accepted, in bytes.
+    pub message_bytes_max: usize,
+    /// Serve TLS (and with a client CA, require client certificates: mTLS).
+    pub tls: Option<TlsSettings>,
+}
+
+/// TLS files, PEM.
+#[derive(Debug, Clone)]
+pub struct TlsSettings {
+    /// The server's certificate chain.
+    pub certificate: PathBuf,
+    /// Its private key.
+    pub key: PathBuf,
+    /// CA whose client certificates are accepted (mTLS); `None` for server-only TLS.
+    pub client_ca: Option<PathBuf>,
+}
+
+impl Default for AccessSettings {
+    fn default() -> Self {
+        AccessSettings {
+            bootstrap_token: None,
+            requests_per_second: NonZeroU32::new(1_000).expect("non-zero"),
+            burst: NonZeroU32::new(2_000).expect("non-zero"),
+            message_bytes_max: 4 * 1024 * 1024,
+            tls: None,
+        }
+    }
+}
+
+/// The bootstrap token `make run` registers: for local development only.
+pub const DEVELOPMENT_BOOTSTRAP_TOKEN: &str =
+    "pct_bootstrap_00000000000000000000000000000000000000000000000000000000000de7e1";
 
 /// The NINO key `make run` and the tests use: for local development only (`serve` refuses
 /// to start without `PRECEPT_NINO_KEY`).
@@ -71,6 +117,7 @@ impl Settings {
             read_wait_max: Duration::from_secs(5),
             run_projectors: true,
             nino_key: DEVELOPMENT_NINO_KEY.as_bytes().to_vec(),
+            access: AccessSettings::default(),
         }
     }
 }

@@ -12,7 +12,7 @@ mod app;
 mod database;
 mod nats;
 
-pub use app::{TestApp, spawn_app, spawn_with, test_settings};
+pub use app::{AuthChannel, Bearer, TestApp, random_bootstrap_token, spawn_app, spawn_with, test_settings};
 pub use database::{TestDatabase, pg_base_url};
 pub use nats::{TestNats, nats_server_binary};
 

@@ -36,6 +36,7 @@ pub mod account_v1;
 pub mod benefits_v1;
 pub mod cost_pool_v1;
 pub mod council_year_v1;
+pub mod credential_v1;
 mod envelope;
 mod json;
 pub mod nndr_v1;
