@@ -2,6 +2,7 @@
 
 mod access;
 mod atomicity;
+mod audit;
 mod benefits;
 mod billing;
 mod business_rates;
@@ -14,4 +15,5 @@ mod partnership;
 mod projector_restart;
 mod recovery;
 mod recovery_api;
+mod upcasting;
 mod validation;

@@ -7,6 +7,8 @@
 //! precept-app's ports). Protobuf types never leave this crate except to the binary's clients.
 
 pub mod access_log;
+pub mod audit;
+mod audit_convert;
 pub mod auth;
 pub mod benefits;
 mod benefits_convert;

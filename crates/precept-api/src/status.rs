@@ -5,6 +5,7 @@
 //! faults are logged here with a reference id, and the client gets a generic message.
 
 use precept_app::benefits::BenefitsError;
+use precept_app::history::HistoryError;
 use precept_app::nndr::NndrServiceError;
 use precept_app::partnership::PartnershipError;
 use precept_app::{CommandError, QueryError, ServiceError, StoreError};
@@ -323,6 +324,20 @@ pub fn store_error(error: StoreError) -> Status {
             hidden(Code::Internal, "internal error", &error)
         }
         StoreError::Unavailable(_) => hidden(Code::Unavailable, "event store unavailable; retry later", &error),
+    }
+}
+
+/// Maps a failure to read history back (the audit service).
+pub fn history(error: HistoryError) -> Status {
+    let message = error.to_string();
+    match error {
+        HistoryError::InvalidId { .. } => field_status(Code::InvalidArgument, "aggregate_id", message),
+        HistoryError::NotFound { .. } => field_status(Code::NotFound, "aggregate_id", message),
+        // The aggregate exists, but not at the time asked about.
+        HistoryError::NothingInCut { .. } => Status::not_found(message),
+        // Only an effective-date cut can leave out a commit that a folded one depends on.
+        HistoryError::NotFoldable { .. } => field_status(Code::FailedPrecondition, "effective_on", message),
+        HistoryError::Store(error) => store_error(error),
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! What this is: [`CommandHandler`] (load, decide, append with optimistic concurrency, retry,
 //! idempotency by request id) and the traits it drives: [`AggregateStore`] for streams,
-//! [`CommitFeed`] for projectors, [`Clock`] for instants.
+//! [`CommitFeed`] for projectors, [`Clock`] for instants; and [`history::AggregateHistory`],
+//! through which the audit reads stored history back.
 //! What this is not: a driver. Nothing here knows NATS, SQL or gRPC; precept-eventstore and
 //! precept-projections implement the ports and precept-server wires them together.
 
@@ -14,6 +15,7 @@ pub mod council_tax;
 mod error;
 mod feed;
 mod handler;
+pub mod history;
 mod meta;
 pub mod nndr;
 pub mod partnership;

@@ -1,7 +1,8 @@
 //! Precept's event store on NATS JetStream.
 //!
 //! What this is: the adapter that implements precept-app's ports over JetStream
-//! ([`JetStreamEventStore`] for the command path, [`JetStreamFeedSource`] for projectors), the
+//! ([`JetStreamEventStore`] for the command path and for reading history back for audit,
+//! [`JetStreamFeedSource`] for projectors), the
 //! `eventually` core traits ([`eventually::CouncilStreams`]), the stored encodings
 //! ([`codec`]), and a supervisor for a local nats-server ([`embedded`]).
 //! What this is not: business rules (precept-domain) or read models (precept-projections);
@@ -22,10 +23,14 @@ mod credentials;
 pub mod embedded;
 pub mod eventually;
 mod feed;
+mod history;
+mod kinds;
 mod layout;
 mod load;
 mod snapshot;
 mod store;
+mod subject;
+mod subscription;
 
 pub use access_log::{ACCESS_STREAM, JetStreamAccessLog};
 pub use config::{EventStoreConfig, StorageKind};

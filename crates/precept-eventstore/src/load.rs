@@ -1,4 +1,4 @@
-//! Loading an aggregate: the commits after a starting point, by chained direct gets.
+//! Loading an aggregate: the commits after a starting point, read through [`SubjectCommits`].
 //!
 //! One round trip reads the subject's last message; if the snapshot already ends there the load
 //! is done. Otherwise each commit after the snapshot costs one direct get. Hot aggregates never
@@ -6,10 +6,10 @@
 
 use precept_app::{Loaded, StoreError};
 
-use crate::classify;
-use crate::codec::{StoredAggregate, decode_commit};
+use crate::codec::StoredAggregate;
 use crate::layout;
 use crate::store::{JetStreamEventStore, fold_commit};
+use crate::subject::SubjectCommits;
 
 /// Folds into `loaded` every commit on the aggregate's subject after `loaded.position`.
 pub(crate) async fn load_after<A: StoredAggregate>(
@@ -18,39 +18,21 @@ pub(crate) async fn load_after<A: StoredAggregate>(
     aggregate_id: &str,
     mut loaded: Loaded<A::State>,
 ) -> Result<Loaded<A::State>, StoreError> {
-    let stream = store.stream(council).await?;
     let subject = layout::subject(council, A::KIND, aggregate_id);
-    let Some(last) = classify::direct_get(stream.direct_get_last_for_subject(subject.as_str()).await, council)? else {
-        return Ok(loaded);
-    };
-    if last.sequence == loaded.position.last_sequence {
+    let mut commits = SubjectCommits::open(store, council, subject).await?;
+    let last_sequence = commits.last_sequence();
+    if last_sequence == loaded.position.last_sequence {
         return Ok(loaded);
     }
-    if last.sequence < loaded.position.last_sequence {
+    if last_sequence < loaded.position.last_sequence {
         // A snapshot from a future the stream does not have: the stream was recreated under it.
         // Distrust the snapshot and rebuild from the start.
         loaded = Loaded::default();
     }
     let retention = store.config.request_retention;
-    let mut next_sequence = loaded.position.last_sequence + 1;
-    loop {
-        let message = if next_sequence == last.sequence {
-            last.clone()
-        } else {
-            let found = stream
-                .direct_get_next_for_subject(subject.as_str(), Some(next_sequence))
-                .await;
-            classify::direct_get(found, council)?.ok_or_else(|| StoreError::Corrupt {
-                sequence: next_sequence,
-                reason: "subject's last message vanished while loading".into(),
-            })?
-        };
-        let commit = decode_commit(message.sequence, &message.payload)
-            .map_err(|error| classify::corrupt(message.sequence, error))?;
+    commits.skip_through(loaded.position.last_sequence);
+    while let Some(commit) = commits.next().await? {
         fold_commit::<A>(&mut loaded, commit.sequence, &commit.envelope, retention)?;
-        if message.sequence >= last.sequence {
-            return Ok(loaded);
-        }
-        next_sequence = message.sequence + 1;
     }
+    Ok(loaded)
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use precept_api::access_log::AccessLogApi;
+use precept_api::audit::AuditApi;
 use precept_api::auth::{AuthLayer, Authenticator, RateLimit};
 use precept_api::benefits::BenefitsApi;
 use precept_api::billing::CouncilTaxBillingApi;
@@ -14,6 +15,7 @@ use precept_api::business_rates::BusinessRatesApi;
 use precept_api::council_tax::CouncilTaxAccountsApi;
 use precept_api::partnership::PartnershipApi;
 use precept_api::proto::access_log_server::AccessLogServer;
+use precept_api::proto::audit_server::AuditServer;
 use precept_api::proto::benefits_server::BenefitsServer;
 use precept_api::proto::business_rates_server::BusinessRatesServer;
 use precept_api::proto::council_tax_accounts_server::CouncilTaxAccountsServer;
@@ -87,6 +89,7 @@ struct Services {
     rates: BusinessRatesApi<Store, RatesReads>,
     partnership: PartnershipApi<Store, Drivers>,
     benefits: BenefitsApi<Store, BenefitQueries>,
+    audit: AuditApi<Store>,
     access_log: AccessLogApi<JetStreamAccessLog>,
 }
 
@@ -242,6 +245,7 @@ impl Application {
             recovery: CouncilTaxRecoveryApi::new(app, reads, recovery_reads, Arc::clone(&councils)),
             rates: BusinessRatesApi::new(rates, rates_reads, Arc::clone(&councils)),
             partnership: PartnershipApi::new(partnership, drivers, Arc::clone(&councils)),
+            audit: AuditApi::new(Arc::new(store.clone()), Arc::clone(&councils)),
             benefits: BenefitsApi::new(benefits, benefit_reads, Arc::clone(&councils)),
             access_log: AccessLogApi::new(Arc::clone(&access_log), councils),
         };
@@ -310,6 +314,7 @@ impl Application {
         health_reporter
             .set_serving::<BenefitsServer<BenefitsApi<Store, BenefitQueries>>>()
             .await;
+        health_reporter.set_serving::<AuditServer<AuditApi<Store>>>().await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -344,6 +349,7 @@ impl Application {
             .add_service(PartnershipServer::new(services.partnership).max_decoding_message_size(limit))
             .add_service(BenefitsServer::new(services.benefits).max_decoding_message_size(limit))
             .add_service(AccessLogServer::new(services.access_log).max_decoding_message_size(limit))
+            .add_service(AuditServer::new(services.audit).max_decoding_message_size(limit))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");

@@ -97,6 +97,7 @@ async fn the_served_binary_lists_its_services_reports_serving_and_stops_on_ctrl_
     let names: Vec<String> = list.service.into_iter().map(|service| service.name).collect();
     for expected in [
         "precept.v1.CouncilTaxAccounts",
+        "precept.v1.Audit",
         "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection",
     ] {
@@ -106,7 +107,7 @@ async fn the_served_binary_lists_its_services_reports_serving_and_stops_on_ctrl_
         );
     }
     let mut health = HealthClient::new(channel);
-    for service in ["", "precept.v1.CouncilTaxAccounts"] {
+    for service in ["", "precept.v1.CouncilTaxAccounts", "precept.v1.Audit"] {
         let status = health
             .check(HealthCheckRequest {
                 service: service.into(),

@@ -176,6 +176,11 @@ impl TestApp {
         precept_api::proto::council_tax_recovery_client::CouncilTaxRecoveryClient::new(self.channel().await)
     }
 
+    /// An audit client.
+    pub async fn audit(&self) -> precept_api::proto::audit_client::AuditClient<AuthChannel> {
+        precept_api::proto::audit_client::AuditClient::new(self.channel().await)
+    }
+
     /// Shuts down cleanly and waits.
     ///
     /// # Panics

@@ -9,6 +9,21 @@
 //! meaning is a new event type or schema version; old versions keep decoding (upcast here).
 //! Every shipped encoding has a golden test whose text never changes.
 //!
+//! Upcasting: when an event's payload needs a new shape (a renamed or reshaped field, a value
+//! whose meaning must be spelled out), the event gets schema version n+1 and:
+//! - the encoder writes only the newest schema, whose DTO is the only one converted to the
+//!   domain type;
+//! - each older schema keeps its own DTO, now decode-only, with an `upcast` method to the next
+//!   schema's DTO, so `decode_event` reads a stored version with its own DTO and upcasts it step
+//!   by step to the newest before building the domain value;
+//! - the old schema's golden text stays, and now also proves the upcast: decoding it must still
+//!   give the same domain value; a codec test pins the upcast text for each case of the rule.
+//!
+//! Stored history is never rewritten: an old commit keeps its old bytes, the audit API shows
+//! them as stored, and every reader (the command side's load, the projectors' feed, the audit's
+//! state folds) upcasts them on the way in through `decode_event`. So far one event has two
+//! schemas: `ct-account`'s `AccountOpened` (see `account_v1::opening`).
+//!
 //! Value conventions in event payloads: dates as `YYYY-MM-DD`, money as integer pence in
 //! fields named `*_pence`, ids as hyphenated UUIDs (UPRNs as numbers), enums as snake_case
 //! strings, bands and exemption classes as their letter, financial years as `"2025/26"`.

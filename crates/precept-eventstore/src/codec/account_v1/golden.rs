@@ -37,11 +37,28 @@ fn events() -> Vec<AccountEvent> {
 
 const GOLDEN_EVENTS_V1: &str = r#"[{"type":"AccountOpened","schema":1,"data":{"account_id":"6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11","uprn":100062557744,"liability_start":"2025-04-01","balance_brought_forward_pence":-1250}},{"type":"LiablePartyAdded","schema":1,"data":{"party_id":"00000000-0000-4000-8000-000000000001","liable_from":"2025-04-01"}},{"type":"PaymentPosted","schema":1,"data":{"payment_id":"00000000-0000-4000-9000-000000000007","amount_pence":12756,"method":"direct_debit","reference":"DD 2025-05","received_on":"2025-05-01"}}]"#;
 
+/// `AccountOpened` of [`events`] at schema 2, the schema written since it replaced schema 1
+/// (see `opening`). Fixed forever.
+const GOLDEN_ACCOUNT_OPENED_V2: &str = r#"{"type":"AccountOpened","schema":2,"data":{"account_id":"6f1c2a4e-0d3b-4c55-9a57-2f1e8b9c0d11","uprn":100062557744,"liability_start":"2025-04-01","brought_forward":{"credit_pence":1250}}}"#;
+
 #[test]
-fn account_events_v1_encode_to_the_golden_text() {
+fn account_events_encode_to_the_golden_text_of_their_current_schema() {
     let encoded: Vec<EncodedEvent> = events().iter().map(CouncilTaxAccount::encode_event).collect();
-    let text = serde_json::to_string(&encoded).expect("encodes");
-    assert_eq!(text, GOLDEN_EVENTS_V1);
+    let text = serde_json::to_string(&encoded[0]).expect("encodes");
+    assert_eq!(text, GOLDEN_ACCOUNT_OPENED_V2);
+    // The others are still written at schema 1, exactly as first shipped.
+    let rest = serde_json::to_string(&encoded[1..]).expect("encodes");
+    let second = GOLDEN_EVENTS_V1
+        .find(r#"{"type":"LiablePartyAdded""#)
+        .expect("the golden text holds a LiablePartyAdded");
+    assert_eq!(rest, format!("[{}", &GOLDEN_EVENTS_V1[second..]));
+}
+
+#[test]
+fn account_opened_v2_golden_text_decodes_to_the_domain_event() {
+    let encoded: EncodedEvent = serde_json::from_str(GOLDEN_ACCOUNT_OPENED_V2).expect("golden text parses");
+    let decoded = CouncilTaxAccount::decode_event(&encoded).expect("golden text decodes");
+    assert_eq!(decoded, events()[0]);
 }
 
 #[test]

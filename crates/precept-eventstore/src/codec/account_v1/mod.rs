@@ -1,4 +1,5 @@
-//! Stored encodings of the Council Tax account (`ct-account`), schema version 1.
+//! Stored encodings of the Council Tax account (`ct-account`): schema version 1 throughout,
+//! except `AccountOpened`, written at schema 2 with schema 1 upcast (see `opening`).
 //!
 //! One file per concept: opening and parties, payments, allocations, circumstances, billing,
 //! and the charge breakdown on a bill. Each event type has a hand-written DTO converted by
@@ -19,6 +20,8 @@ mod fixtures;
 mod golden;
 #[cfg(test)]
 mod round_trip;
+#[cfg(test)]
+mod upcast;
 
 use precept_app::{RequestLog, StreamPosition};
 use precept_domain::AccountId;
@@ -28,7 +31,7 @@ use precept_domain::account::{AccountEvent, AccountState, CouncilTaxAccount};
 use self::allocation::{AllocationReleasedV1, CreditCarriedForwardV1, PaymentAllocatedV1};
 use self::billing::{BillIssuedV1, InstalmentPlanV1};
 use self::circumstances::{DiscountAwardedV1, ExemptionAwardedV1, LiabilityEndedV1, PeriodEndedV1, PremiumStartedV1};
-use self::opening::{AccountOpenedV1, LiablePartyAddedV1};
+use self::opening::{AccountOpenedV2, LiablePartyAddedV1};
 use self::payments::{CreditRefundedV1, PaymentPostedV1, PaymentReversedV1};
 use self::recovery::{HoldLiftedV1, HoldPlacedV1, RecoveryStepV1};
 use self::reduction::ReductionSetV1;
@@ -59,34 +62,34 @@ const HOLD_LIFTED: &str = "RecoveryHoldLifted";
 
 impl StoredAggregate for CouncilTaxAccount {
     fn encode_event(event: &AccountEvent) -> EncodedEvent {
-        let (event_type, data) = match event {
-            AccountEvent::AccountOpened(e) => (OPENED, encode_dto::<_, AccountOpenedV1>(e)),
-            AccountEvent::LiablePartyAdded(e) => (PARTY_ADDED, encode_dto::<_, LiablePartyAddedV1>(e)),
-            AccountEvent::PaymentPosted(e) => (PAYMENT_POSTED, encode_dto::<_, PaymentPostedV1>(e)),
-            AccountEvent::PaymentAllocated(e) => (PAYMENT_ALLOCATED, encode_dto::<_, PaymentAllocatedV1>(e)),
-            AccountEvent::InstalmentPlanChosen(e) => (PLAN_CHOSEN, encode_dto::<_, InstalmentPlanV1>(e)),
-            AccountEvent::LiabilityEnded(e) => (LIABILITY_ENDED, encode_dto::<_, LiabilityEndedV1>(e)),
-            AccountEvent::DiscountAwarded(e) => (DISCOUNT_AWARDED, encode_dto::<_, DiscountAwardedV1>(e)),
-            AccountEvent::DiscountEnded(e) => (DISCOUNT_ENDED, encode_dto::<_, PeriodEndedV1>(e)),
-            AccountEvent::ExemptionAwarded(e) => (EXEMPTION_AWARDED, encode_dto::<_, ExemptionAwardedV1>(e)),
-            AccountEvent::ExemptionEnded(e) => (EXEMPTION_ENDED, encode_dto::<_, PeriodEndedV1>(e)),
-            AccountEvent::PremiumStarted(e) => (PREMIUM_STARTED, encode_dto::<_, PremiumStartedV1>(e)),
-            AccountEvent::PremiumEnded(e) => (PREMIUM_ENDED, encode_dto::<_, PeriodEndedV1>(e)),
-            AccountEvent::BillIssued(e) => (BILL_ISSUED, encode_dto::<_, BillIssuedV1>(e)),
-            AccountEvent::ReductionSet(e) => (REDUCTION_SET, encode_dto::<_, ReductionSetV1>(e)),
-            AccountEvent::AllocationReleased(e) => (ALLOCATION_RELEASED, encode_dto::<_, AllocationReleasedV1>(e)),
-            AccountEvent::PaymentReversed(e) => (PAYMENT_REVERSED, encode_dto::<_, PaymentReversedV1>(e)),
-            AccountEvent::CreditRefunded(e) => (CREDIT_REFUNDED, encode_dto::<_, CreditRefundedV1>(e)),
+        let (event_type, schema, data) = match event {
+            AccountEvent::AccountOpened(e) => (OPENED, 2, encode_dto::<_, AccountOpenedV2>(e)),
+            AccountEvent::LiablePartyAdded(e) => (PARTY_ADDED, 1, encode_dto::<_, LiablePartyAddedV1>(e)),
+            AccountEvent::PaymentPosted(e) => (PAYMENT_POSTED, 1, encode_dto::<_, PaymentPostedV1>(e)),
+            AccountEvent::PaymentAllocated(e) => (PAYMENT_ALLOCATED, 1, encode_dto::<_, PaymentAllocatedV1>(e)),
+            AccountEvent::InstalmentPlanChosen(e) => (PLAN_CHOSEN, 1, encode_dto::<_, InstalmentPlanV1>(e)),
+            AccountEvent::LiabilityEnded(e) => (LIABILITY_ENDED, 1, encode_dto::<_, LiabilityEndedV1>(e)),
+            AccountEvent::DiscountAwarded(e) => (DISCOUNT_AWARDED, 1, encode_dto::<_, DiscountAwardedV1>(e)),
+            AccountEvent::DiscountEnded(e) => (DISCOUNT_ENDED, 1, encode_dto::<_, PeriodEndedV1>(e)),
+            AccountEvent::ExemptionAwarded(e) => (EXEMPTION_AWARDED, 1, encode_dto::<_, ExemptionAwardedV1>(e)),
+            AccountEvent::ExemptionEnded(e) => (EXEMPTION_ENDED, 1, encode_dto::<_, PeriodEndedV1>(e)),
+            AccountEvent::PremiumStarted(e) => (PREMIUM_STARTED, 1, encode_dto::<_, PremiumStartedV1>(e)),
+            AccountEvent::PremiumEnded(e) => (PREMIUM_ENDED, 1, encode_dto::<_, PeriodEndedV1>(e)),
+            AccountEvent::BillIssued(e) => (BILL_ISSUED, 1, encode_dto::<_, BillIssuedV1>(e)),
+            AccountEvent::ReductionSet(e) => (REDUCTION_SET, 1, encode_dto::<_, ReductionSetV1>(e)),
+            AccountEvent::AllocationReleased(e) => (ALLOCATION_RELEASED, 1, encode_dto::<_, AllocationReleasedV1>(e)),
+            AccountEvent::PaymentReversed(e) => (PAYMENT_REVERSED, 1, encode_dto::<_, PaymentReversedV1>(e)),
+            AccountEvent::CreditRefunded(e) => (CREDIT_REFUNDED, 1, encode_dto::<_, CreditRefundedV1>(e)),
             AccountEvent::CreditCarriedForward(e) => {
-                (CREDIT_CARRIED_FORWARD, encode_dto::<_, CreditCarriedForwardV1>(e))
+                (CREDIT_CARRIED_FORWARD, 1, encode_dto::<_, CreditCarriedForwardV1>(e))
             }
-            AccountEvent::Recovery(e) => (RECOVERY_STEP, encode_dto::<_, RecoveryStepV1>(e)),
-            AccountEvent::HoldPlaced(e) => (HOLD_PLACED, encode_dto::<_, HoldPlacedV1>(e)),
-            AccountEvent::HoldLifted(e) => (HOLD_LIFTED, encode_dto::<_, HoldLiftedV1>(e)),
+            AccountEvent::Recovery(e) => (RECOVERY_STEP, 1, encode_dto::<_, RecoveryStepV1>(e)),
+            AccountEvent::HoldPlaced(e) => (HOLD_PLACED, 1, encode_dto::<_, HoldPlacedV1>(e)),
+            AccountEvent::HoldLifted(e) => (HOLD_LIFTED, 1, encode_dto::<_, HoldLiftedV1>(e)),
         };
         EncodedEvent {
             event_type: event_type.to_owned(),
-            schema: 1,
+            schema,
             data,
         }
     }
@@ -94,7 +97,8 @@ impl StoredAggregate for CouncilTaxAccount {
     fn decode_event(event: &EncodedEvent) -> Result<AccountEvent, DecodeError> {
         let data = &event.data;
         Ok(match (event.event_type.as_str(), event.schema) {
-            (OPENED, 1) => AccountEvent::AccountOpened(decode_dto::<_, AccountOpenedV1>(data, OPENED)?),
+            (OPENED, 1) => AccountEvent::AccountOpened(opening::decode_opened_v1(data, OPENED)?),
+            (OPENED, 2) => AccountEvent::AccountOpened(decode_dto::<_, AccountOpenedV2>(data, OPENED)?),
             (PARTY_ADDED, 1) => AccountEvent::LiablePartyAdded(decode_dto::<_, LiablePartyAddedV1>(data, PARTY_ADDED)?),
             (PAYMENT_POSTED, 1) => AccountEvent::PaymentPosted(decode_dto::<_, PaymentPostedV1>(data, PAYMENT_POSTED)?),
             (PAYMENT_ALLOCATED, 1) => {
