@@ -11,6 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         root.join("precept/v1/business_rates.proto"),
         root.join("precept/v1/partnership.proto"),
         root.join("precept/v1/benefits.proto"),
+        root.join("precept/v1/admin.proto"),
     ];
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());

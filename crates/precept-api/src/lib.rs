@@ -6,6 +6,7 @@
 //! What this is not: business logic (precept-domain decides) or storage (reached only through
 //! precept-app's ports). Protobuf types never leave this crate except to the binary's clients.
 
+pub mod admin;
 pub mod benefits;
 mod benefits_convert;
 pub mod billing;

@@ -6,11 +6,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use precept_api::admin::AdminApi;
 use precept_api::benefits::BenefitsApi;
 use precept_api::billing::CouncilTaxBillingApi;
 use precept_api::business_rates::BusinessRatesApi;
 use precept_api::council_tax::CouncilTaxAccountsApi;
 use precept_api::partnership::PartnershipApi;
+use precept_api::proto::admin_server::AdminServer;
 use precept_api::proto::benefits_server::BenefitsServer;
 use precept_api::proto::business_rates_server::BusinessRatesServer;
 use precept_api::proto::council_tax_accounts_server::CouncilTaxAccountsServer;
@@ -32,7 +34,7 @@ use precept_projections::billing::queries::BillingQueries;
 use precept_projections::drivers::PartnershipDrivers;
 use precept_projections::nndr::queries::NndrQueries;
 use precept_projections::recovery::queries::RecoveryQueries;
-use precept_projections::{AccountBalanceQueries, Projector, ProjectorConfig, ReadStore};
+use precept_projections::{AccountBalanceQueries, ProjectorConfig, ReadModelSwitcher, ReadStore};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
@@ -45,7 +47,8 @@ pub struct Application {
     nats_url: String,
     store: JetStreamEventStore,
     read_store: ReadStore,
-    projector: Option<Projector>,
+    /// Owns the projector (when this instance runs it) and switches read models.
+    switcher: Arc<Switcher>,
     links: Option<ProcessManagers>,
     services: Services,
 }
@@ -69,6 +72,7 @@ type Store = JetStreamEventStore;
 type Reads = BillingQueries<JetStreamFeedSource>;
 type RatesReads = NndrQueries<JetStreamFeedSource>;
 type Drivers = PartnershipDrivers<JetStreamFeedSource>;
+type Switcher = ReadModelSwitcher<JetStreamFeedSource>;
 
 /// The gRPC services, built once.
 struct Services {
@@ -79,6 +83,7 @@ struct Services {
     rates: BusinessRatesApi<Store, RatesReads>,
     partnership: PartnershipApi<Store, Drivers>,
     benefits: BenefitsApi<Store, BenefitQueries>,
+    admin: AdminApi<Switcher>,
 }
 
 impl Application {
@@ -127,23 +132,22 @@ impl Application {
             .with_context(|| "opening the read-model database (PRECEPT_DATABASE_URL)".to_owned())?;
         let feeds = Arc::new(JetStreamFeedSource::new(store.clone()));
         let link_feeds = Arc::clone(&feeds);
-        let projector = if settings.run_projectors {
-            Some(
-                Projector::start(
-                    Arc::clone(&feeds),
-                    read_store.clone(),
-                    &settings.councils,
-                    ProjectorConfig::new(PROJECTOR),
-                )
-                .await?,
+        let switcher = Arc::new(if settings.run_projectors {
+            ReadModelSwitcher::start(
+                Arc::clone(&feeds),
+                read_store.clone(),
+                &settings.councils,
+                ProjectorConfig::new(PROJECTOR),
             )
+            .await?
         } else {
-            None
-        };
-        let progress = projector
-            .as_ref()
-            .map(|projector| projector.progress().clone())
-            .unwrap_or_default();
+            ReadModelSwitcher::without_projector(
+                Arc::clone(&feeds),
+                read_store.clone(),
+                ProjectorConfig::new(PROJECTOR),
+            )
+        });
+        let progress = switcher.progress();
         let benefit_reads = Arc::new(BenefitQueries::new(
             read_store.clone(),
             progress.clone(),
@@ -216,6 +220,7 @@ impl Application {
             rates: BusinessRatesApi::new(rates, rates_reads, Arc::clone(&councils)),
             partnership: PartnershipApi::new(partnership, drivers, Arc::clone(&councils)),
             benefits: BenefitsApi::new(benefits, benefit_reads, councils),
+            admin: AdminApi::new(Arc::clone(&switcher)),
         };
         let listener = TcpListener::bind(settings.grpc_addr)
             .await
@@ -226,7 +231,7 @@ impl Application {
             nats_url,
             store,
             read_store,
-            projector,
+            switcher,
             links,
             services,
         })
@@ -279,6 +284,7 @@ impl Application {
         health_reporter
             .set_serving::<BenefitsServer<BenefitsApi<Store, BenefitQueries>>>()
             .await;
+        health_reporter.set_serving::<AdminServer<AdminApi<Switcher>>>().await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -300,15 +306,14 @@ impl Application {
             .add_service(BusinessRatesServer::new(self.services.rates))
             .add_service(PartnershipServer::new(self.services.partnership))
             .add_service(BenefitsServer::new(self.services.benefits))
+            .add_service(AdminServer::new(self.services.admin))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");
         if let Some(links) = self.links {
             links.shutdown().await;
         }
-        if let Some(projector) = self.projector {
-            projector.shutdown().await;
-        }
+        self.switcher.shutdown().await;
         self.read_store.close().await;
         // Flush and close our NATS connection before the server goes, so nothing is lost in
         // flight and the logs do not fill with reconnect attempts.

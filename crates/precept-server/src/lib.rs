@@ -8,6 +8,7 @@
 
 pub mod application;
 pub mod finance_report;
+pub mod replay;
 pub mod report;
 pub mod settings;
 pub mod telemetry;

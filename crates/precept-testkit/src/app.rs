@@ -107,6 +107,11 @@ impl TestApp {
         precept_api::proto::council_tax_recovery_client::CouncilTaxRecoveryClient::new(self.channel().await)
     }
 
+    /// An Admin client (read-model switches).
+    pub async fn admin(&self) -> precept_api::proto::admin_client::AdminClient<Channel> {
+        precept_api::proto::admin_client::AdminClient::new(self.channel().await)
+    }
+
     /// Shuts down cleanly and waits.
     ///
     /// # Panics
