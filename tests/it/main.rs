@@ -12,4 +12,6 @@ mod partnership;
 mod projector_restart;
 mod recovery;
 mod recovery_api;
+mod replay;
+mod switch;
 mod validation;
