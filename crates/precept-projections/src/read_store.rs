@@ -255,8 +255,32 @@ impl ReadStore {
         commits: &[FeedCommit],
     ) -> Result<u64, ReadStoreError> {
         match self.pool() {
-            ReadPool::Sqlite(pool) => billing::sqlite::apply_batch(&pool, projector, council, commits).await,
-            ReadPool::Postgres(pool) => billing::postgres::apply_batch(&pool, projector, council, commits).await,
+            ReadPool::Sqlite(pool) => billing::sqlite::apply_batch(&pool, projector, council, commits, None).await,
+            ReadPool::Postgres(pool) => billing::postgres::apply_batch(&pool, projector, council, commits, None).await,
+        }
+    }
+
+    /// [`ReadStore::apply_batch`] for a replay: rows the replay folded in earlier batches come
+    /// from `cache` instead of being read back and parsed, and on a fresh database rows not in
+    /// the cache are known not to exist.
+    ///
+    /// # Errors
+    /// [`ReadStoreError`]; on error nothing of the batch is written, and `cache` must be
+    /// dropped (it may have lost rows).
+    pub(crate) async fn apply_replay_batch(
+        &self,
+        projector: &str,
+        council: &str,
+        commits: &[FeedCommit],
+        cache: &mut billing::RowCache,
+    ) -> Result<u64, ReadStoreError> {
+        match self.pool() {
+            ReadPool::Sqlite(pool) => {
+                billing::sqlite::apply_batch(&pool, projector, council, commits, Some(cache)).await
+            }
+            ReadPool::Postgres(pool) => {
+                billing::postgres::apply_batch(&pool, projector, council, commits, Some(cache)).await
+            }
         }
     }
 

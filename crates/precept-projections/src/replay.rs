@@ -16,6 +16,7 @@ use precept_app::{CommitFeed, FeedCommit, FeedError, FeedSource};
 use precept_domain::CouncilCode;
 use tokio::sync::mpsc;
 
+use crate::billing::RowCache;
 use crate::read_store::{ReadStore, ReadStoreError};
 
 /// The projectors this build knows, by name: `precept replay` rebuilds these.
@@ -32,6 +33,9 @@ pub struct ReplayConfig {
     pub read_ahead: usize,
     /// How long to wait for the stream's next commit before asking again.
     pub idle: Duration,
+    /// Folded rows (accounts, properties) kept in memory between batches, so a batch does
+    /// not read back and re-parse what the replay wrote; past it, rows are read again.
+    pub cached_rows_max: usize,
 }
 
 impl Default for ReplayConfig {
@@ -40,6 +44,7 @@ impl Default for ReplayConfig {
             batch_max: 10_000,
             read_ahead: 2,
             idle: Duration::from_millis(500),
+            cached_rows_max: 250_000,
         }
     }
 }
@@ -110,10 +115,13 @@ pub async fn replay_council<F: FeedSource>(
         batches,
     ));
     let mut reached = checkpoint;
+    let mut cache = RowCache::new(checkpoint, config.cached_rows_max);
     let written = async {
         while let Some(batch) = received.recv().await {
             let count = u64::try_from(batch.len()).expect("a batch fits in u64");
-            reached = store.apply_batch(projector, council.as_str(), &batch).await?;
+            reached = store
+                .apply_replay_batch(projector, council.as_str(), &batch, &mut cache)
+                .await?;
             progress.applied(count);
         }
         Ok::<(), ReplayError>(())
