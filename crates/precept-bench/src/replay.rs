@@ -10,7 +10,8 @@
 //!   kept between batches), once per `--batch-max` given;
 //! - the raw rate: the rebuilt database's rows, read back and written into another fresh
 //!   database with multi-row upserts only (`raw_upsert`, 10,000 rows a transaction);
-//! and prints commits/s for each and the ratio replay / raw (time to write the end state
+//!
+//! It prints commits/s for each and the ratio replay / raw (time to write the end state
 //! directly over time to rebuild it). Target: 0.60 or more.
 
 use std::sync::Arc;

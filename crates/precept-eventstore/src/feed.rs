@@ -201,6 +201,8 @@ async fn follow(stream: &jetstream::stream::Stream, durable: &str) -> Result<Jet
 }
 
 /// Where a feed's messages come from.
+// One per open feed, never in a collection: the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 enum Messages {
     /// A durable consumer, acknowledged batch by batch.
     Durable(consumer::pull::Stream),

@@ -17,6 +17,7 @@
 //! new one, which is never behind a checkpoint a query may have waited for, so read-your-writes
 //! holds across the switch. Between steps 3 and 5 nothing is folded; a query waiting for a
 //! newer commit waits that long (the catch-up of step 3 only, not the replay).
+//!
 //! What this is not: the replay that builds the new database (`precept replay`, over
 //! [`crate::replay`]), or a way to switch instances that run no projectors.
 

@@ -9,8 +9,10 @@
 //!    projector may have moved on, never back;
 //! 3. replay the scratch database on to exactly those checkpoints (the few commits since 1);
 //! 4. compare every table inside the snapshot with the scratch database.
+//!
 //! Both sides then hold the same commits, so any difference is drift, not timing. The live
 //! projector is never paused: its transactions commit after the snapshot, unseen by it.
+//!
 //! What this is not: a repair. It reports; rebuilding and switching is `precept replay` and
 //! the Admin service's `SwitchReadModel`.
 
