@@ -37,7 +37,7 @@ test: tools ensure-postgres check-arch
 	fi
 
 ## make bench runs every benchmark; BENCH=annual-billing BENCH_ARGS="--accounts 300000" runs one.
-BENCH ?= eventstore annual-billing recovery-run uc-import
+BENCH ?= eventstore annual-billing recovery-run uc-import replay
 bench: tools
 	@for bench in $(BENCH); do $(CARGO) run --release -p precept-bench -- $$bench $(BENCH_ARGS) || exit 1; done
 

@@ -13,6 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         root.join("precept/v1/benefits.proto"),
         root.join("precept/v1/audit.proto"),
         root.join("precept/v1/access.proto"),
+        root.join("precept/v1/admin.proto"),
     ];
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());

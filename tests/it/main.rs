@@ -15,5 +15,7 @@ mod partnership;
 mod projector_restart;
 mod recovery;
 mod recovery_api;
+mod replay;
+mod switch;
 mod upcasting;
 mod validation;

@@ -7,6 +7,7 @@
 //! precept-app's ports). Protobuf types never leave this crate except to the binary's clients.
 
 pub mod access_log;
+pub mod admin;
 pub mod audit;
 mod audit_convert;
 pub mod auth;

@@ -8,7 +8,7 @@ use precept_app::benefits::BenefitsError;
 use precept_app::history::HistoryError;
 use precept_app::nndr::NndrServiceError;
 use precept_app::partnership::PartnershipError;
-use precept_app::{CommandError, QueryError, ServiceError, StoreError};
+use precept_app::{CommandError, QueryError, ServiceError, StoreError, SwitchError};
 use precept_domain::account::AccountError;
 use precept_domain::benefits::claim::ClaimError;
 use precept_domain::benefits::settings::BenefitSettingsError;
@@ -346,5 +346,20 @@ pub fn query_error(error: QueryError) -> Status {
     match error {
         QueryError::NotCaughtUp { .. } => Status::unavailable(format!("{error}; retry shortly")),
         QueryError::Unavailable(_) => hidden(Code::Unavailable, "read model unavailable; retry later", &error),
+    }
+}
+
+/// Maps a read-model switch failure. A refusal names what is wrong with the database; the
+/// operator who asked can see it, and it holds no personal data.
+pub fn switch_error(error: SwitchError) -> Status {
+    let message = error.to_string();
+    match error {
+        SwitchError::UnsupportedUrl => field_status(Code::InvalidArgument, "database_url", message),
+        SwitchError::NotAReadModel(_)
+        | SwitchError::NotReplayed { .. }
+        | SwitchError::AheadOfStream { .. }
+        | SwitchError::NoProjector => field_status(Code::FailedPrecondition, "database_url", message),
+        SwitchError::InProgress => Status::aborted(message),
+        SwitchError::Unavailable(_) => hidden(Code::Unavailable, "read-model switch failed; retry later", &error),
     }
 }

@@ -126,6 +126,18 @@ pub trait FeedSource: Send + Sync + 'static {
     /// [`FeedError`].
     fn resume(&self, council: &CouncilCode, name: &str) -> impl Future<Output = Result<Self::Feed, FeedError>> + Send;
 
+    /// Opens a throwaway feed on `council`'s stream delivering commits with sequence greater
+    /// than `after_sequence`, for rebuilding a read model: it moves no durable feed (a live
+    /// projector's position is untouched), and acknowledging it does nothing.
+    ///
+    /// # Errors
+    /// [`FeedError`].
+    fn replay(
+        &self,
+        council: &CouncilCode,
+        after_sequence: u64,
+    ) -> impl Future<Output = Result<Self::Feed, FeedError>> + Send;
+
     /// The council stream's last sequence now: lets callers wait for a projector to catch up.
     ///
     /// # Errors

@@ -20,6 +20,7 @@ mod meta;
 pub mod nndr;
 pub mod partnership;
 mod query;
+mod read_model;
 mod store;
 
 pub use cache::AggregateCache;
@@ -30,4 +31,5 @@ pub use feed::{CommitFeed, FeedCommit, FeedError, FeedEvents, FeedSource};
 pub use handler::{CommandHandler, CommandOutcome, HandlerConfig, HandlerStats};
 pub use meta::{Actor, CommitOutcome, Fingerprint, MetaError, RecordedRequest, RequestId, RequestLog, RequestMeta};
 pub use query::{BalanceQueries, BalanceView, QueryError};
+pub use read_model::{ReadModelSwitch, SwitchError, SwitchOutcome};
 pub use store::{AggregateStore, AppendOutcome, Loaded, NewCommit, StreamPosition};

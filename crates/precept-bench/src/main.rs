@@ -14,7 +14,9 @@ mod annual_billing;
 mod api_calls;
 mod eventstore;
 mod harness;
+mod raw_upsert;
 mod recovery_run;
+mod replay;
 mod uc_import;
 
 use clap::{Parser, Subcommand};
@@ -39,6 +41,9 @@ enum Bench {
     /// A UC notification file of N records imported against N claims: records/s and the
     /// automation rate.
     UcImport(uc_import::Args),
+    /// Rebuild a read model from N commits into SQLite and PostgreSQL: commits/s against a raw
+    /// multi-row upsert of the same rows.
+    Replay(replay::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -50,5 +55,6 @@ fn main() -> anyhow::Result<()> {
         Bench::AnnualBilling(args) => runtime.block_on(annual_billing::run(args)),
         Bench::RecoveryRun(args) => runtime.block_on(recovery_run::run(args)),
         Bench::UcImport(args) => runtime.block_on(uc_import::run(args)),
+        Bench::Replay(args) => runtime.block_on(replay::run(args)),
     }
 }

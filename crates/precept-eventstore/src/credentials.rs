@@ -29,6 +29,8 @@ pub struct JetStreamCredentials {
     /// replaces one read later (a revocation is never undone by a slow fetch).
     known: Arc<RwLock<HashMap<String, (u64, Credential)>>>,
     watcher: Arc<WatchTask>,
+    /// When an unknown certificate last made the copy reload.
+    reloaded: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 /// Stops the watch when the last clone goes.
@@ -73,6 +75,7 @@ impl JetStreamCredentials {
             bucket,
             known: Arc::default(),
             watcher: Arc::new(WatchTask(None)),
+            reloaded: Arc::default(),
         })
     }
 
@@ -91,6 +94,17 @@ impl JetStreamCredentials {
         let task = tokio::spawn(follow(store.bucket.clone(), Arc::clone(&store.known), updates));
         store.watcher = Arc::new(WatchTask(Some(task)));
         Ok(store)
+    }
+
+    /// The credential registered for a certificate; `issue` refuses a certificate already
+    /// registered, so there is at most one.
+    fn cached_certificate(&self, sha256: &str) -> Option<Credential> {
+        let known = self.known.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        known
+            .values()
+            .map(|(_, credential)| credential)
+            .find(|credential| matches!(&credential.secret, CredentialSecret::CertificateSha256(digest) if digest == sha256))
+            .cloned()
     }
 
     fn cached(&self, id: &str) -> Option<Credential> {
@@ -215,13 +229,25 @@ impl CredentialStore for JetStreamCredentials {
     }
 
     async fn credential_for_certificate(&self, sha256: &str) -> Result<Option<Credential>, StoreError> {
-        // From the watched copy only: an unregistered certificate costs no round trip.
-        let known = self.known.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut matching = known.values().map(|(_, credential)| credential).filter(
-            |credential| matches!(&credential.secret, CredentialSecret::CertificateSha256(digest) if digest == sha256),
-        );
-        // `issue` refuses a certificate already registered, so there is at most one.
-        Ok(matching.next().cloned())
+        if let Some(credential) = self.cached_certificate(sha256) {
+            return Ok(Some(credential));
+        }
+        // Registered a moment ago by another process, perhaps: reload the copy, but at most
+        // once a second, so unregistered certificates cannot make every call a bucket scan.
+        let due = {
+            let mut reloaded = self.reloaded.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let due = reloaded.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(1));
+            if due {
+                *reloaded = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if due {
+            for (revision, credential) in load_all(&self.bucket).await? {
+                remember(&self.known, revision, credential);
+            }
+        }
+        Ok(self.cached_certificate(sha256))
     }
 
     async fn put(&self, credential: &Credential) -> Result<(), StoreError> {

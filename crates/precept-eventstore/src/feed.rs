@@ -5,6 +5,10 @@
 //! recreated from the checkpoint otherwise (a rebuilt database, a crash between the SQL commit
 //! and the acknowledgement, or messages left in flight by a projector that died). In-flight work is bounded by `max_ack_pending` and by the
 //! batch size; acknowledgement is cumulative (`AckPolicy::All`): one ack per batch.
+//!
+//! Replays (`precept replay`, and a read-model switch catching up) read through an ordered
+//! consumer instead: ephemeral, unacknowledged, gone when the feed is dropped, so a rebuild
+//! never moves a live projector's durable consumer.
 
 use std::time::Duration;
 
@@ -30,16 +34,40 @@ use crate::store::JetStreamEventStore;
 /// Unacknowledged messages a projector may hold; bounds memory and redelivery after a crash.
 pub const FEED_ACK_PENDING_MAX: i64 = 20_000;
 
-/// Opens projector feeds on the store's council streams.
+/// Opens projector feeds on the council streams.
 #[derive(Clone)]
 pub struct JetStreamFeedSource {
-    store: JetStreamEventStore,
+    context: jetstream::Context,
 }
 
 impl JetStreamFeedSource {
     /// Feeds over `store`'s connection.
     pub fn new(store: JetStreamEventStore) -> Self {
-        JetStreamFeedSource { store }
+        JetStreamFeedSource {
+            context: store.context().clone(),
+        }
+    }
+
+    /// Feeds over a bare connection, for tools that only read the streams (`precept replay`):
+    /// unlike [`JetStreamEventStore::connect`] this creates and updates nothing on the server.
+    pub fn from_client(client: async_nats::Client) -> Self {
+        JetStreamFeedSource {
+            context: jetstream::new(client),
+        }
+    }
+
+    async fn stream(&self, council: &CouncilCode) -> Result<jetstream::stream::Stream, FeedError> {
+        self.context
+            .get_stream(crate::layout::stream_name(council.as_str()))
+            .await
+            .map_err(|error| match error.kind() {
+                jetstream::context::GetStreamErrorKind::JetStream(inner)
+                    if inner.error_code() == jetstream::ErrorCode::STREAM_NOT_FOUND =>
+                {
+                    FeedError::Unavailable(format!("no stream for council {council}"))
+                }
+                _ => unavailable(error),
+            })
     }
 }
 
@@ -51,7 +79,7 @@ impl FeedSource for JetStreamFeedSource {
     type Feed = JetStreamFeed;
 
     async fn resume(&self, council: &CouncilCode, name: &str) -> Result<JetStreamFeed, FeedError> {
-        let stream = self.store.stream(council.as_str()).await.map_err(unavailable)?;
+        let stream = self.stream(council).await?;
         let durable = format!("process-{name}");
         // Resume exactly after the last acknowledged commit. Messages delivered but never
         // acknowledged (the process stopped or failed mid-batch) would otherwise come back only
@@ -77,7 +105,7 @@ impl FeedSource for JetStreamFeedSource {
         projector: &str,
         after_sequence: u64,
     ) -> Result<JetStreamFeed, FeedError> {
-        let stream = self.store.stream(council.as_str()).await.map_err(unavailable)?;
+        let stream = self.stream(council).await?;
         let durable = format!("projector-{projector}");
         // Reuse the consumer only after a clean stop: acknowledged exactly up to the checkpoint
         // and nothing delivered beyond it. Messages handed to a projector that died would
@@ -100,10 +128,25 @@ impl FeedSource for JetStreamFeedSource {
         follow(&stream, &durable).await
     }
 
+    async fn replay(&self, council: &CouncilCode, after_sequence: u64) -> Result<JetStreamFeed, FeedError> {
+        let stream = self.stream(council).await?;
+        let config = consumer::pull::OrderedConfig {
+            description: Some("read model replay".to_owned()),
+            deliver_policy: start_after(after_sequence),
+            ..Default::default()
+        };
+        let consumer = stream.create_consumer(config).await.map_err(unavailable)?;
+        let messages = consumer.messages().await.map_err(unavailable)?;
+        Ok(JetStreamFeed {
+            messages: Messages::Ordered(messages),
+            last: None,
+        })
+    }
+
     async fn last_sequence(&self, council: &CouncilCode) -> Result<u64, FeedError> {
-        let stream = self.store.stream(council.as_str()).await.map_err(unavailable)?;
-        let info = stream.get_info().await.map_err(unavailable)?;
-        Ok(info.state.last_sequence)
+        // Fetching the stream asks the server for its info: one request, as fresh as it gets.
+        let stream = self.stream(council).await?;
+        Ok(stream.cached_info().state.last_sequence)
     }
 }
 
@@ -119,13 +162,7 @@ async fn recreate(
     let config = consumer::pull::Config {
         durable_name: Some(durable.to_owned()),
         description: Some(description),
-        deliver_policy: if after == 0 {
-            consumer::DeliverPolicy::All
-        } else {
-            consumer::DeliverPolicy::ByStartSequence {
-                start_sequence: after + 1,
-            }
-        },
+        deliver_policy: start_after(after),
         ack_policy: consumer::AckPolicy::All,
         ack_wait: Duration::from_secs(60),
         max_ack_pending: FEED_ACK_PENDING_MAX,
@@ -133,6 +170,17 @@ async fn recreate(
     };
     stream.create_consumer(config).await.map_err(unavailable)?;
     Ok(())
+}
+
+/// Delivers every commit after sequence `after`.
+fn start_after(after: u64) -> consumer::DeliverPolicy {
+    if after == 0 {
+        consumer::DeliverPolicy::All
+    } else {
+        consumer::DeliverPolicy::ByStartSequence {
+            start_sequence: after + 1,
+        }
+    }
 }
 
 /// Pulls from the durable consumer `durable` in batches.
@@ -146,12 +194,35 @@ async fn follow(stream: &jetstream::stream::Stream, durable: &str) -> Result<Jet
         .messages()
         .await
         .map_err(unavailable)?;
-    Ok(JetStreamFeed { messages, last: None })
+    Ok(JetStreamFeed {
+        messages: Messages::Durable(messages),
+        last: None,
+    })
+}
+
+/// Where a feed's messages come from.
+// One per open feed, never in a collection: the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
+enum Messages {
+    /// A durable consumer, acknowledged batch by batch.
+    Durable(consumer::pull::Stream),
+    /// An ordered consumer (replays): no acknowledgements.
+    Ordered(consumer::pull::Ordered),
+}
+
+impl Messages {
+    /// The next message; `None` when the subscription ended.
+    async fn next(&mut self) -> Option<Result<jetstream::Message, FeedError>> {
+        match self {
+            Messages::Durable(messages) => messages.next().await.map(|result| result.map_err(unavailable)),
+            Messages::Ordered(messages) => messages.next().await.map(|result| result.map_err(unavailable)),
+        }
+    }
 }
 
 /// One projector's subscription to one council stream.
 pub struct JetStreamFeed {
-    messages: consumer::pull::Stream,
+    messages: Messages,
     last: Option<jetstream::Message>,
 }
 
@@ -199,7 +270,7 @@ impl CommitFeed for JetStreamFeed {
         let first = match tokio::time::timeout(idle, self.messages.next()).await {
             Err(_elapsed) => return Ok(Vec::new()),
             Ok(None) => return Err(FeedError::Unavailable("subscription ended".into())),
-            Ok(Some(message)) => message.map_err(unavailable)?,
+            Ok(Some(message)) => message?,
         };
         let mut batch = vec![Self::decode(&first)?];
         let mut last = first;
@@ -208,14 +279,17 @@ impl CommitFeed for JetStreamFeed {
         while batch.len() < batch_max {
             match self.messages.next().now_or_never() {
                 Some(Some(message)) => {
-                    let message = message.map_err(unavailable)?;
+                    let message = message?;
                     batch.push(Self::decode(&message)?);
                     last = message;
                 }
                 Some(None) | None => break,
             }
         }
-        self.last = Some(last);
+        // Only a durable consumer is acknowledged; a replay's ordered consumer has no acks.
+        if matches!(self.messages, Messages::Durable(_)) {
+            self.last = Some(last);
+        }
         Ok(batch)
     }
 

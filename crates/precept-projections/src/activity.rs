@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use precept_domain::partnership::ActivityKind;
 use sqlx::QueryBuilder;
 
-use crate::read_store::{ReadStore, ReadStoreError};
+use crate::read_store::{ReadPool, ReadStore, ReadStoreError};
 
 /// A service whose work is counted.
 pub const COUNCIL_TAX: &str = "council_tax";
@@ -113,9 +113,9 @@ impl ReadStore {
         to: NaiveDate,
     ) -> Result<BTreeMap<String, i64>, ReadStoreError> {
         let (from, to) = (from.to_string(), to.to_string());
-        let rows = match self {
-            ReadStore::Sqlite(pool) => sqlite::counts(pool, done_by, service, (&from, &to)).await?,
-            ReadStore::Postgres(pool) => postgres::counts(pool, done_by, service, (&from, &to)).await?,
+        let rows = match &self.pool() {
+            ReadPool::Sqlite(pool) => sqlite::counts(pool, done_by, service, (&from, &to)).await?,
+            ReadPool::Postgres(pool) => postgres::counts(pool, done_by, service, (&from, &to)).await?,
         };
         Ok(rows.into_iter().collect())
     }

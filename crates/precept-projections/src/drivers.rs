@@ -13,7 +13,7 @@ use precept_domain::CouncilCode;
 use precept_domain::partnership::{Driver, DriverValues};
 
 use crate::projector::Progress;
-use crate::read_store::ReadStore;
+use crate::read_store::{ReadPool, ReadStore};
 
 /// Driver reads over a read store, aware of the projector's progress.
 #[derive(Clone)]
@@ -60,12 +60,12 @@ impl<F: FeedSource> DriverReads for PartnershipDrivers<F> {
         for member in members {
             self.caught_up(member).await?;
             let code = member.as_str();
-            let (caseload, activity) = match &self.store {
-                ReadStore::Sqlite(pool) => (
+            let (caseload, activity) = match &self.store.pool() {
+                ReadPool::Sqlite(pool) => (
                     sqlite::caseload(pool, code, &on).await,
                     sqlite::activity(pool, code, (&from, &to)).await,
                 ),
-                ReadStore::Postgres(pool) => (
+                ReadPool::Postgres(pool) => (
                     postgres::caseload(pool, code, &on).await,
                     postgres::activity(pool, code, (&from, &to)).await,
                 ),

@@ -9,7 +9,7 @@ use precept_domain::{CouncilCode, FinancialYear, Pence};
 
 use crate::collection::{BUSINESS_RATES, COUNCIL_TAX};
 use crate::drivers::{PartnershipDrivers, unavailable};
-use crate::read_store::ReadStore;
+use crate::read_store::ReadPool;
 
 fn months(rows: Vec<(String, i64)>) -> Vec<(String, Pence)> {
     rows.into_iter()
@@ -25,8 +25,8 @@ impl<F: FeedSource> FinanceReads for PartnershipDrivers<F> {
     async fn collection(&self, council: &CouncilCode, year: FinancialYear) -> Result<CollectionFacts, QueryError> {
         self.caught_up(council).await?;
         let (code, start) = (council.as_str(), year.start_year());
-        let (ct, nndr, precepts, debit) = match &self.store {
-            ReadStore::Sqlite(pool) => {
+        let (ct, nndr, precepts, debit) = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => {
                 use crate::collection::sqlite as q;
                 (
                     q::by_month(pool, code, COUNCIL_TAX, start).await,
@@ -35,7 +35,7 @@ impl<F: FeedSource> FinanceReads for PartnershipDrivers<F> {
                     q::debit(pool, code, start).await,
                 )
             }
-            ReadStore::Postgres(pool) => {
+            ReadPool::Postgres(pool) => {
                 use crate::collection::postgres as q;
                 (
                     q::by_month(pool, code, COUNCIL_TAX, start).await,
@@ -70,9 +70,9 @@ impl<F: FeedSource> FinanceReads for PartnershipDrivers<F> {
     ) -> Result<BenefitsPerformance, QueryError> {
         self.caught_up(council).await?;
         let (from, to) = (from.to_string(), to.to_string());
-        let row = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::benefits(pool, council.as_str(), (&from, &to)).await,
-            ReadStore::Postgres(pool) => postgres::benefits(pool, council.as_str(), (&from, &to)).await,
+        let row = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::benefits(pool, council.as_str(), (&from, &to)).await,
+            ReadPool::Postgres(pool) => postgres::benefits(pool, council.as_str(), (&from, &to)).await,
         }
         .map_err(unavailable)?;
         Ok(BenefitsPerformance {

@@ -53,8 +53,59 @@ pub enum ProjectorError {
 /// Checkpoints reached, per council.
 pub type Progress = HashMap<CouncilCode, watch::Receiver<u64>>;
 
+/// The checkpoint watch of each council a projector follows.
+///
+/// The channels outlive any one run of the projector: when it restarts on another database (a
+/// read-model switch, `crate::switch`), it publishes on the same channels, so the query objects
+/// that wait on them for read-your-writes never notice.
+#[derive(Debug, Clone)]
+pub struct ProgressChannels {
+    senders: Vec<(CouncilCode, watch::Sender<u64>)>,
+}
+
+impl ProgressChannels {
+    /// Channels for `councils`, starting at the checkpoints `store` holds.
+    ///
+    /// # Errors
+    /// [`ProjectorError::Store`] if a checkpoint cannot be read.
+    pub async fn at_checkpoints(
+        store: &ReadStore,
+        projector: &str,
+        councils: &[CouncilCode],
+    ) -> Result<Self, ProjectorError> {
+        let mut senders = Vec::with_capacity(councils.len());
+        for council in councils {
+            let checkpoint = store.checkpoint(projector, council.as_str()).await?;
+            senders.push((council.clone(), watch::channel(checkpoint).0));
+        }
+        Ok(ProgressChannels { senders })
+    }
+
+    /// A receiver per council, for query objects.
+    pub fn receivers(&self) -> Progress {
+        self.senders
+            .iter()
+            .map(|(council, sender)| (council.clone(), sender.subscribe()))
+            .collect()
+    }
+
+    /// The councils, in the order given.
+    pub fn councils(&self) -> impl Iterator<Item = &CouncilCode> {
+        self.senders.iter().map(|(council, _)| council)
+    }
+
+    /// The checkpoint last published for `council`.
+    pub fn reached(&self, council: &CouncilCode) -> Option<u64> {
+        self.senders
+            .iter()
+            .find(|(found, _)| found == council)
+            .map(|(_, sender)| *sender.borrow())
+    }
+}
+
 /// Runs one projector over several councils.
 pub struct Projector {
+    channels: ProgressChannels,
     progress: Progress,
     shutdown: watch::Sender<bool>,
     tasks: JoinSet<()>,
@@ -71,33 +122,47 @@ impl Projector {
         councils: &[CouncilCode],
         config: ProjectorConfig,
     ) -> Result<Self, ProjectorError> {
+        let channels = ProgressChannels::at_checkpoints(&store, &config.name, councils).await?;
+        Ok(Self::start_on(source, store, channels, config))
+    }
+
+    /// Starts one task per council of `channels`, publishing progress on them: each task
+    /// resumes from the checkpoint `store` holds.
+    pub fn start_on<F: FeedSource>(
+        source: Arc<F>,
+        store: ReadStore,
+        channels: ProgressChannels,
+        config: ProjectorConfig,
+    ) -> Self {
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let mut progress = HashMap::new();
         let mut tasks = JoinSet::new();
-        for council in councils {
-            let checkpoint = store.checkpoint(&config.name, council.as_str()).await?;
-            let (sender, receiver) = watch::channel(checkpoint);
-            progress.insert(council.clone(), receiver);
+        for (council, sender) in &channels.senders {
             let run = run_council(
                 Arc::clone(&source),
                 store.clone(),
                 council.clone(),
                 config.clone(),
-                sender,
+                sender.clone(),
                 shutdown_rx.clone(),
             );
             tasks.spawn(run);
         }
-        Ok(Projector {
-            progress,
+        Projector {
+            progress: channels.receivers(),
+            channels,
             shutdown,
             tasks,
-        })
+        }
     }
 
     /// The checkpoint watch for each council.
     pub fn progress(&self) -> &Progress {
         &self.progress
+    }
+
+    /// The progress channels, to restart on after [`Projector::stop`].
+    pub fn channels(&self) -> &ProgressChannels {
+        &self.channels
     }
 
     /// Waits until the council's checkpoint reaches `sequence`.
@@ -117,10 +182,17 @@ impl Projector {
             .map_err(|_| ProjectorError::Feed(FeedError::Unavailable("projector stopped".into())))
     }
 
-    /// Asks every task to finish its current batch and stop, then waits for them.
-    pub async fn shutdown(mut self) {
+    /// Asks every task to finish its current batch (rows and checkpoint written) and stop,
+    /// waits for them, and hands back the progress channels, still open for their receivers.
+    pub async fn stop(mut self) -> ProgressChannels {
         let _ = self.shutdown.send(true);
         while self.tasks.join_next().await.is_some() {}
+        self.channels
+    }
+
+    /// Asks every task to finish its current batch and stop, then waits for them.
+    pub async fn shutdown(self) {
+        drop(self.stop().await);
     }
 
     /// Stops at once, mid-batch if need be, as a crash would (an open transaction rolls back).

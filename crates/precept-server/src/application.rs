@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use precept_api::access_log::AccessLogApi;
+use precept_api::admin::AdminApi;
 use precept_api::audit::AuditApi;
 use precept_api::auth::{AuthLayer, Authenticator, RateLimit};
 use precept_api::benefits::BenefitsApi;
@@ -15,6 +16,7 @@ use precept_api::business_rates::BusinessRatesApi;
 use precept_api::council_tax::CouncilTaxAccountsApi;
 use precept_api::partnership::PartnershipApi;
 use precept_api::proto::access_log_server::AccessLogServer;
+use precept_api::proto::admin_server::AdminServer;
 use precept_api::proto::audit_server::AuditServer;
 use precept_api::proto::benefits_server::BenefitsServer;
 use precept_api::proto::business_rates_server::BusinessRatesServer;
@@ -39,7 +41,7 @@ use precept_projections::billing::queries::BillingQueries;
 use precept_projections::drivers::PartnershipDrivers;
 use precept_projections::nndr::queries::NndrQueries;
 use precept_projections::recovery::queries::RecoveryQueries;
-use precept_projections::{AccountBalanceQueries, Projector, ProjectorConfig, ReadStore};
+use precept_projections::{AccountBalanceQueries, ProjectorConfig, ReadModelSwitcher, ReadStore};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
@@ -52,7 +54,8 @@ pub struct Application {
     nats_url: String,
     store: JetStreamEventStore,
     read_store: ReadStore,
-    projector: Option<Projector>,
+    /// Owns the projector (when this instance runs it) and switches read models.
+    switcher: Arc<Switcher>,
     links: Option<ProcessManagers>,
     services: Services,
     auth: AuthLayer<JetStreamCredentials, JetStreamAccessLog>,
@@ -79,6 +82,7 @@ type Store = JetStreamEventStore;
 type Reads = BillingQueries<JetStreamFeedSource>;
 type RatesReads = NndrQueries<JetStreamFeedSource>;
 type Drivers = PartnershipDrivers<JetStreamFeedSource>;
+type Switcher = ReadModelSwitcher<JetStreamFeedSource>;
 
 /// The gRPC services, built once.
 struct Services {
@@ -91,6 +95,7 @@ struct Services {
     benefits: BenefitsApi<Store, BenefitQueries>,
     audit: AuditApi<Store>,
     access_log: AccessLogApi<JetStreamAccessLog>,
+    admin: AdminApi<Switcher>,
 }
 
 impl Application {
@@ -157,23 +162,22 @@ impl Application {
             .with_context(|| "opening the read-model database (PRECEPT_DATABASE_URL)".to_owned())?;
         let feeds = Arc::new(JetStreamFeedSource::new(store.clone()));
         let link_feeds = Arc::clone(&feeds);
-        let projector = if settings.run_projectors {
-            Some(
-                Projector::start(
-                    Arc::clone(&feeds),
-                    read_store.clone(),
-                    &settings.councils,
-                    ProjectorConfig::new(PROJECTOR),
-                )
-                .await?,
+        let switcher = Arc::new(if settings.run_projectors {
+            ReadModelSwitcher::start(
+                Arc::clone(&feeds),
+                read_store.clone(),
+                &settings.councils,
+                ProjectorConfig::new(PROJECTOR),
             )
+            .await?
         } else {
-            None
-        };
-        let progress = projector
-            .as_ref()
-            .map(|projector| projector.progress().clone())
-            .unwrap_or_default();
+            ReadModelSwitcher::without_projector(
+                Arc::clone(&feeds),
+                read_store.clone(),
+                ProjectorConfig::new(PROJECTOR),
+            )
+        });
+        let progress = switcher.progress();
         let benefit_reads = Arc::new(BenefitQueries::new(
             read_store.clone(),
             progress.clone(),
@@ -248,6 +252,7 @@ impl Application {
             audit: AuditApi::new(Arc::new(store.clone()), Arc::clone(&councils)),
             benefits: BenefitsApi::new(benefits, benefit_reads, Arc::clone(&councils)),
             access_log: AccessLogApi::new(Arc::clone(&access_log), councils),
+            admin: AdminApi::new(Arc::clone(&switcher)),
         };
         let listener = TcpListener::bind(settings.grpc_addr)
             .await
@@ -258,7 +263,7 @@ impl Application {
             nats_url,
             store,
             read_store,
-            projector,
+            switcher,
             links,
             services,
             auth,
@@ -315,6 +320,7 @@ impl Application {
             .set_serving::<BenefitsServer<BenefitsApi<Store, BenefitQueries>>>()
             .await;
         health_reporter.set_serving::<AuditServer<AuditApi<Store>>>().await;
+        health_reporter.set_serving::<AdminServer<AdminApi<Switcher>>>().await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(precept_api::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -350,15 +356,14 @@ impl Application {
             .add_service(BenefitsServer::new(services.benefits).max_decoding_message_size(limit))
             .add_service(AccessLogServer::new(services.access_log).max_decoding_message_size(limit))
             .add_service(AuditServer::new(services.audit).max_decoding_message_size(limit))
+            .add_service(AdminServer::new(services.admin).max_decoding_message_size(limit))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
             .await;
         tracing::info!("shutting down: flushing projector checkpoints");
         if let Some(links) = self.links {
             links.shutdown().await;
         }
-        if let Some(projector) = self.projector {
-            projector.shutdown().await;
-        }
+        self.switcher.shutdown().await;
         self.access_log.flush().await;
         self.read_store.close().await;
         // Flush and close our NATS connection before the server goes, so nothing is lost in

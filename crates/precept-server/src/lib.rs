@@ -9,6 +9,7 @@
 pub mod application;
 pub mod credentials;
 pub mod finance_report;
+pub mod replay;
 pub mod report;
 pub mod settings;
 pub mod telemetry;

@@ -46,6 +46,9 @@ enum Command {
     /// Export a finance report as CSV from a running service.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Rebuild read models from the council streams into a fresh database; verify a live read
+    /// model against a rebuild (--verify); switch a running service onto a rebuild (--switch).
+    Replay(ReplayArgs),
     /// Issue, revoke and list client credentials (written straight to NATS).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -96,6 +99,54 @@ struct TokenIssueArgs {
     /// Register this client certificate (PEM) for mTLS instead of issuing a token.
     #[arg(long)]
     certificate: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct ReplayArgs {
+    /// NATS server holding the council streams (`make run`'s local server by default).
+    #[arg(long, env = "PRECEPT_NATS_URL", default_value = "nats://127.0.0.1:4333")]
+    nats_url: String,
+    /// The partnership's council codes, comma separated.
+    #[arg(
+        long,
+        env = "PRECEPT_COUNCILS",
+        value_delimiter = ',',
+        default_value = "swale,maidstone,tunbridge-wells"
+    )]
+    councils: Vec<String>,
+    /// The projector to rebuild (default: every known one).
+    #[arg(long)]
+    projector: Option<String>,
+    /// The database to rebuild into, which must be fresh (sqlite://PATH or postgres://...);
+    /// with --verify, the live read model to check (opened read-only).
+    #[arg(long)]
+    database_url: String,
+    /// After replaying, keep folding new commits until Ctrl-C.
+    #[arg(long, conflicts_with_all = ["verify", "switch"])]
+    follow: bool,
+    /// After replaying, switch the running service at --server onto the rebuilt database
+    /// (sends PRECEPT_TOKEN as a bearer token; needs the admin role).
+    #[arg(long, conflicts_with = "verify")]
+    switch: bool,
+    /// The running service's gRPC address, for --switch.
+    #[arg(long, env = "PRECEPT_SERVER", default_value = "http://127.0.0.1:50051")]
+    server: String,
+    /// Rebuild into a scratch database up to the live checkpoints and compare it with the
+    /// live read model row by row; exits non-zero on any drift.
+    #[arg(long)]
+    verify: bool,
+    /// With --verify: the scratch database, which must be fresh (default: a temporary SQLite file).
+    #[arg(long, requires = "verify")]
+    scratch_url: Option<String>,
+    /// With --verify: differences printed at most (the rest are counted).
+    #[arg(long, default_value_t = 1_000)]
+    drift_limit: usize,
+    /// Commits folded per transaction.
+    #[arg(long, default_value_t = 10_000)]
+    batch_max: usize,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,13 +277,7 @@ struct ServeArgs {
 
 impl ServeArgs {
     fn settings(self) -> anyhow::Result<Settings> {
-        let councils = self
-            .councils
-            .iter()
-            .map(|code| {
-                CouncilCode::parse(code.trim()).with_context(|| format!("council code {code:?} in PRECEPT_COUNCILS"))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let councils = parse_councils(&self.councils)?;
         let nats = match self.nats_url {
             Some(url) => NatsSettings::External { url },
             None => NatsSettings::Embedded {
@@ -346,6 +391,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token(command) => token(command).await,
+        Command::Replay(args) => replay(args).await,
         Command::Report(ReportCommand::CollectionFund(args)) => finance(args, true).await,
         Command::Report(ReportCommand::Performance(args)) => finance(args, false).await,
     }
@@ -409,4 +455,85 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Runs `precept replay` in the mode asked for.
+// The rate printed is a measurement, not money: floating point is right here.
+#[allow(clippy::float_arithmetic)]
+async fn replay(args: ReplayArgs) -> anyhow::Result<()> {
+    use precept_server::replay::{ReplayBar, ReplaySource, VerifyTarget};
+    let councils = parse_councils(&args.councils)?;
+    let mut source = ReplaySource::new(args.nats_url, councils, args.projector.as_deref())?;
+    source.config.batch_max = args.batch_max.max(1);
+    let bar = ReplayBar::new(!args.quiet)?;
+    if args.verify {
+        let target = VerifyTarget {
+            live_url: args.database_url,
+            scratch_url: args.scratch_url,
+            limit: args.drift_limit,
+        };
+        let report = precept_server::replay::verify(&source, &target, &bar).await;
+        bar.finish();
+        let report = report?;
+        for drift in &report.drifts {
+            println!("{drift}");
+        }
+        if report.more > 0 {
+            println!("... and {} more", report.more);
+        }
+        let found = report.drifts.len() as u64 + report.more;
+        println!(
+            "compared {} tables, {} live rows: {}",
+            report.tables,
+            report.live_rows,
+            if found == 0 {
+                "no drift".to_owned()
+            } else {
+                format!("{found} differences")
+            }
+        );
+        anyhow::ensure!(
+            found == 0,
+            "the live read model has drifted from its streams ({found} differences)"
+        );
+        return Ok(());
+    }
+    let summary = if args.follow {
+        precept_server::replay::replay_and_follow(&source, &args.database_url, &bar, shutdown_signal()).await
+    } else {
+        precept_server::replay::replay(&source, &args.database_url, &bar).await
+    };
+    bar.finish();
+    let summary = summary?;
+    let seconds = summary.elapsed.as_secs_f64().max(f64::EPSILON);
+    println!(
+        "replayed {} events in {seconds:.1} s ({:.0} events/s)",
+        summary.commits,
+        summary.commits as f64 / seconds
+    );
+    for (projector, council, checkpoint) in &summary.checkpoints {
+        println!("  {projector} {council}: checkpoint {checkpoint}");
+    }
+    if args.switch {
+        // Only the binary reads the environment: the token goes to the library as a value.
+        let token = std::env::var("PRECEPT_TOKEN").ok().filter(|token| !token.is_empty());
+        let switched = precept_server::replay::switch(&args.server, &args.database_url, token.as_deref()).await?;
+        println!(
+            "switched {} to the rebuilt read model ({} events caught up)",
+            args.server, switched.caught_up_commits
+        );
+        for checkpoint in switched.checkpoints {
+            println!("  {}: checkpoint {}", checkpoint.council, checkpoint.sequence);
+        }
+    }
+    Ok(())
+}
+
+fn parse_councils(codes: &[String]) -> anyhow::Result<Vec<CouncilCode>> {
+    codes
+        .iter()
+        .map(|code| {
+            CouncilCode::parse(code.trim()).with_context(|| format!("council code {code:?} in PRECEPT_COUNCILS"))
+        })
+        .collect()
 }

@@ -181,6 +181,11 @@ impl TestApp {
         precept_api::proto::audit_client::AuditClient::new(self.channel().await)
     }
 
+    /// An Admin client (read-model switches).
+    pub async fn admin(&self) -> precept_api::proto::admin_client::AdminClient<AuthChannel> {
+        precept_api::proto::admin_client::AdminClient::new(self.channel().await)
+    }
+
     /// Shuts down cleanly and waits.
     ///
     /// # Panics

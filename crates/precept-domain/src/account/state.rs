@@ -4,7 +4,7 @@
 //! paid to each, plus unallocated credit. The balance always equals
 //! `sum(charged) - sum(paid) - credit`; a property test holds the fold to that.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -89,10 +89,12 @@ pub struct OpenAccountState {
     pub sundry_paid: Pence,
     /// Money held that pays no debt yet.
     pub credit: Pence,
-    /// Every payment posted, so that a payment is never credited twice.
-    pub payments: HashMap<PaymentId, PaymentRecord>,
+    /// Every payment posted, so that a payment is never credited twice. Ordered (as are
+    /// `refunds`) so the state serialises the same way every time: read models store it as a
+    /// document, and a rebuild must reproduce that byte for byte (`precept replay --verify`).
+    pub payments: BTreeMap<PaymentId, PaymentRecord>,
     /// Every refund made.
-    pub refunds: HashSet<PaymentId>,
+    pub refunds: BTreeSet<PaymentId>,
     /// Notices issued so far.
     pub notices_issued: u32,
     /// Recovery holds in force (REFERENCE §1.10): the run skips the account while any is.
@@ -151,8 +153,8 @@ impl AccountState {
                     sundry_charged: brought_forward.max(Pence::ZERO),
                     sundry_paid: Pence::ZERO,
                     credit: (-brought_forward).max(Pence::ZERO),
-                    payments: HashMap::new(),
-                    refunds: HashSet::new(),
+                    payments: BTreeMap::new(),
+                    refunds: BTreeSet::new(),
                     notices_issued: 0,
                     holds: Vec::new(),
                 })));

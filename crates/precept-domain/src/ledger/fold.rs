@@ -1,7 +1,7 @@
 //! Folding the money events into an account's ledger, once for every account kind: the
 //! balance always equals `sum(charged) - sum(paid) - credit`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -67,9 +67,9 @@ pub struct LedgerMut<'a, C> {
     /// Unallocated credit.
     pub credit: &'a mut Pence,
     /// Payments posted.
-    pub payments: &'a mut HashMap<PaymentId, PaymentRecord>,
+    pub payments: &'a mut BTreeMap<PaymentId, PaymentRecord>,
     /// Refunds made.
-    pub refunds: &'a mut HashSet<PaymentId>,
+    pub refunds: &'a mut BTreeSet<PaymentId>,
     /// Holds in force.
     pub holds: &'a mut Vec<Hold>,
     /// Notices issued.

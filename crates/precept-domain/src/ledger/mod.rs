@@ -17,7 +17,7 @@ pub use decide::{MoneyEvent, carry_forward, post_payment, refund, reverse_paymen
 pub use fold::{LedgerEvent, LedgerMut, Notice};
 pub use recovery::{act, lift_hold, place_hold, run};
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -99,9 +99,9 @@ pub trait Ledger {
     /// Sundry debt charged and paid.
     fn sundry(&self) -> (Pence, Pence);
     /// Every payment posted.
-    fn payments(&self) -> &HashMap<PaymentId, PaymentRecord>;
+    fn payments(&self) -> &BTreeMap<PaymentId, PaymentRecord>;
     /// Every refund made.
-    fn refunds(&self) -> &HashSet<PaymentId>;
+    fn refunds(&self) -> &BTreeSet<PaymentId>;
     /// Recovery holds in force.
     fn holds(&self) -> &[Hold];
 
@@ -159,11 +159,11 @@ macro_rules! impl_ledger {
                 (self.sundry_charged, self.sundry_paid)
             }
 
-            fn payments(&self) -> &std::collections::HashMap<$crate::ids::PaymentId, $crate::account::PaymentRecord> {
+            fn payments(&self) -> &std::collections::BTreeMap<$crate::ids::PaymentId, $crate::account::PaymentRecord> {
                 &self.payments
             }
 
-            fn refunds(&self) -> &std::collections::HashSet<$crate::ids::PaymentId> {
+            fn refunds(&self) -> &std::collections::BTreeSet<$crate::ids::PaymentId> {
                 &self.refunds
             }
 

@@ -14,7 +14,7 @@ use precept_domain::benefits::claim::{ClaimKind, ClaimStatus, NinoHash, WorkReas
 use precept_domain::ids::ClaimId;
 
 use crate::projector::Progress;
-use crate::read_store::ReadStore;
+use crate::read_store::{ReadPool, ReadStore};
 
 /// Hashes per lookup statement.
 const LOOKUP_MAX: usize = 500;
@@ -89,9 +89,9 @@ impl ClaimDirectory for BenefitQueries {
         let mut found: HashMap<NinoHash, Vec<ClaimRef>> = HashMap::new();
         for chunk in hashes.chunks(LOOKUP_MAX) {
             let texts: Vec<&str> = chunk.iter().map(NinoHash::as_str).collect();
-            let rows = match &self.store {
-                ReadStore::Sqlite(pool) => sqlite::by_nino(pool, council.as_str(), &texts).await,
-                ReadStore::Postgres(pool) => postgres::by_nino(pool, council.as_str(), &texts).await,
+            let rows = match &self.store.pool() {
+                ReadPool::Sqlite(pool) => sqlite::by_nino(pool, council.as_str(), &texts).await,
+                ReadPool::Postgres(pool) => postgres::by_nino(pool, council.as_str(), &texts).await,
             }
             .map_err(unavailable)?;
             for (hash, claim, kind_code, status_code, received) in rows {
@@ -116,9 +116,9 @@ impl BenefitReads for BenefitQueries {
         min_sequence: u64,
     ) -> Result<Option<ClaimView>, QueryError> {
         self.wait_for(council, min_sequence).await?;
-        let row = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::claim(pool, council.as_str(), &claim.to_string()).await,
-            ReadStore::Postgres(pool) => postgres::claim(pool, council.as_str(), &claim.to_string()).await,
+        let row = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::claim(pool, council.as_str(), &claim.to_string()).await,
+            ReadPool::Postgres(pool) => postgres::claim(pool, council.as_str(), &claim.to_string()).await,
         }
         .map_err(unavailable)?;
         row.map(|(doc, sequence)| {
@@ -137,9 +137,9 @@ impl BenefitReads for BenefitQueries {
         min_sequence: u64,
     ) -> Result<Vec<CaseloadCount>, QueryError> {
         self.wait_for(council, min_sequence).await?;
-        let rows = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::caseload(pool, council.as_str()).await,
-            ReadStore::Postgres(pool) => postgres::caseload(pool, council.as_str()).await,
+        let rows = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::caseload(pool, council.as_str()).await,
+            ReadPool::Postgres(pool) => postgres::caseload(pool, council.as_str()).await,
         }
         .map_err(unavailable)?;
         let mut counts: std::collections::BTreeMap<(ClaimKind, &'static str, u32), (ClaimStatus, u64)> =
@@ -175,9 +175,9 @@ impl BenefitReads for BenefitQueries {
             (d.to_string(), s, i)
         });
         let cursor = (day.as_str(), source.as_str(), item.as_str());
-        let rows = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::work(pool, council.as_str(), cursor, i64::from(limit)).await,
-            ReadStore::Postgres(pool) => postgres::work(pool, council.as_str(), cursor, i64::from(limit)).await,
+        let rows = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::work(pool, council.as_str(), cursor, i64::from(limit)).await,
+            ReadPool::Postgres(pool) => postgres::work(pool, council.as_str(), cursor, i64::from(limit)).await,
         }
         .map_err(unavailable)?;
         rows.into_iter()
@@ -200,9 +200,9 @@ impl BenefitReads for BenefitQueries {
     ) -> Result<Vec<SpeedOfProcessing>, QueryError> {
         self.wait_for(council, min_sequence).await?;
         let period = (from.to_string(), to.to_string());
-        let rows = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::speed(pool, council.as_str(), (&period.0, &period.1)).await,
-            ReadStore::Postgres(pool) => postgres::speed(pool, council.as_str(), (&period.0, &period.1)).await,
+        let rows = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::speed(pool, council.as_str(), (&period.0, &period.1)).await,
+            ReadPool::Postgres(pool) => postgres::speed(pool, council.as_str(), (&period.0, &period.1)).await,
         }
         .map_err(unavailable)?;
         rows.into_iter()
@@ -226,9 +226,9 @@ impl BenefitReads for BenefitQueries {
     ) -> Result<Vec<ImportView>, QueryError> {
         self.wait_for(council, min_sequence).await?;
         let period = (from.to_string(), to.to_string());
-        let rows = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::imports(pool, council.as_str(), (&period.0, &period.1)).await,
-            ReadStore::Postgres(pool) => postgres::imports(pool, council.as_str(), (&period.0, &period.1)).await,
+        let rows = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::imports(pool, council.as_str(), (&period.0, &period.1)).await,
+            ReadPool::Postgres(pool) => postgres::imports(pool, council.as_str(), (&period.0, &period.1)).await,
         }
         .map_err(unavailable)?;
         rows.into_iter()
@@ -255,9 +255,9 @@ impl BenefitReads for BenefitQueries {
         min_sequence: u64,
     ) -> Result<Vec<OverpaymentTotals>, QueryError> {
         self.wait_for(council, min_sequence).await?;
-        let rows = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::overpayments(pool, council.as_str()).await,
-            ReadStore::Postgres(pool) => postgres::overpayments(pool, council.as_str()).await,
+        let rows = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::overpayments(pool, council.as_str()).await,
+            ReadPool::Postgres(pool) => postgres::overpayments(pool, council.as_str()).await,
         }
         .map_err(unavailable)?;
         Ok(rows

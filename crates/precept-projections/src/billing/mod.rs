@@ -8,7 +8,7 @@ pub mod fold;
 pub mod queries;
 mod sql;
 
-pub(crate) use sql::{Folded, postgres, sqlite};
+pub(crate) use sql::{Folded, RowCache, postgres, sqlite};
 
 /// The projector's name, used for its checkpoint and its durable consumer.
 pub const PROJECTOR: &str = "ct-billing";

@@ -10,7 +10,7 @@ use sqlx::{QueryBuilder, Row};
 
 use crate::projector::Progress;
 use crate::queries::DirectoryPage;
-use crate::read_store::ReadStore;
+use crate::read_store::{ReadPool, ReadStore};
 
 /// Billing queries over a read store, aware of the projector's progress.
 #[derive(Clone)]
@@ -53,9 +53,9 @@ impl<F: FeedSource> BillingReads for BillingQueries<F> {
         min_sequence: u64,
     ) -> Result<Option<AccountSummary>, QueryError> {
         self.wait_for(council, min_sequence).await?;
-        let found = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::account(pool, council.as_str(), &account.to_string()).await,
-            ReadStore::Postgres(pool) => postgres::account(pool, council.as_str(), &account.to_string()).await,
+        let found = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::account(pool, council.as_str(), &account.to_string()).await,
+            ReadPool::Postgres(pool) => postgres::account(pool, council.as_str(), &account.to_string()).await,
         }
         .map_err(unavailable)?;
         found
@@ -77,17 +77,17 @@ impl<F: FeedSource> BillingReads for BillingQueries<F> {
         min_sequence: u64,
     ) -> Result<Vec<StatementEntry>, QueryError> {
         self.wait_for(council, min_sequence).await?;
-        match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::statement(pool, council.as_str(), &account.to_string()).await,
-            ReadStore::Postgres(pool) => postgres::statement(pool, council.as_str(), &account.to_string()).await,
+        match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::statement(pool, council.as_str(), &account.to_string()).await,
+            ReadPool::Postgres(pool) => postgres::statement(pool, council.as_str(), &account.to_string()).await,
         }
         .map_err(unavailable)
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Vec<ListedAccount>, QueryError> {
-        match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::list(pool, filter).await,
-            ReadStore::Postgres(pool) => postgres::list(pool, filter).await,
+        match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::list(pool, filter).await,
+            ReadPool::Postgres(pool) => postgres::list(pool, filter).await,
         }
         .map_err(unavailable)
     }
@@ -107,9 +107,9 @@ impl<F: FeedSource> AccountDirectory for BillingQueries<F> {
         limit: usize,
     ) -> Result<Vec<AccountId>, QueryError> {
         let page = DirectoryPage::new(scope, after, limit);
-        let ids = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::liable_in(pool, council.as_str(), &page).await,
-            ReadStore::Postgres(pool) => postgres::liable_in(pool, council.as_str(), &page).await,
+        let ids = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::liable_in(pool, council.as_str(), &page).await,
+            ReadPool::Postgres(pool) => postgres::liable_in(pool, council.as_str(), &page).await,
         }
         .map_err(unavailable)?;
         crate::queries::parse_ids(&ids)
@@ -117,9 +117,9 @@ impl<F: FeedSource> AccountDirectory for BillingQueries<F> {
 
     async fn accounts_at(&self, council: &CouncilCode, property: Uprn) -> Result<Vec<AccountId>, QueryError> {
         let uprn = i64::try_from(property.get()).unwrap_or(-1);
-        let ids = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::at_property(pool, council.as_str(), uprn).await,
-            ReadStore::Postgres(pool) => postgres::at_property(pool, council.as_str(), uprn).await,
+        let ids = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::at_property(pool, council.as_str(), uprn).await,
+            ReadPool::Postgres(pool) => postgres::at_property(pool, council.as_str(), uprn).await,
         }
         .map_err(unavailable)?;
         crate::queries::parse_ids(&ids)

@@ -18,6 +18,63 @@ use crate::read_store::{ReadStoreError, sequence_from_sql};
 /// Rows per multi-row statement (at most 14 columns: inside both drivers' parameter limits).
 const ROWS_MAX: usize = 500;
 
+/// The billing rows a replay has folded so far, kept between its batches so that a batch
+/// neither reads back nor re-parses rows the replay itself wrote. Not used by the live
+/// projector (its batches are small and its rows change under other writers' feet only in
+/// tests, but mainly: a live cache would hold every account of every council forever).
+#[derive(Debug, Default)]
+pub(crate) struct RowCache {
+    accounts: HashMap<String, AccountRow>,
+    properties: HashMap<String, PropertyRow>,
+    /// Every row of the council's billing tables is in the cache (a replay that began on a
+    /// fresh database and never overflowed): a row missing here does not exist, unread.
+    complete: bool,
+    rows_max: usize,
+}
+
+impl RowCache {
+    /// A cache for a replay from `checkpoint`, holding at most `rows_max` rows.
+    pub(crate) fn new(checkpoint: u64, rows_max: usize) -> Self {
+        RowCache {
+            complete: checkpoint == 0,
+            rows_max,
+            ..RowCache::default()
+        }
+    }
+
+    /// Takes the cached rows among `ids`; returns them and the ids still to read.
+    fn take<'a, R>(
+        rows: &mut HashMap<String, R>,
+        ids: Vec<&'a str>,
+        complete: bool,
+    ) -> (HashMap<String, R>, Vec<&'a str>) {
+        let mut found = HashMap::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        for id in ids {
+            match rows.remove(id) {
+                Some(row) => {
+                    found.insert(id.to_owned(), row);
+                }
+                None if complete => {}
+                None => missing.push(id),
+            }
+        }
+        (found, missing)
+    }
+
+    /// Keeps a committed batch's rows; past `rows_max`, lets go of everything and reads from
+    /// the database again (memory stays bounded; only speed is lost).
+    fn keep(&mut self, accounts: HashMap<String, AccountRow>, properties: HashMap<String, PropertyRow>) {
+        self.accounts.extend(accounts);
+        self.properties.extend(properties);
+        if self.accounts.len() + self.properties.len() > self.rows_max {
+            self.accounts.clear();
+            self.properties.clear();
+            self.complete = false;
+        }
+    }
+}
+
 /// Everything a batch changed.
 pub(crate) struct Folded {
     pub accounts: HashMap<String, AccountRow>,
@@ -161,6 +218,7 @@ macro_rules! backend {
                 projector: &str,
                 council: &str,
                 commits: &[FeedCommit],
+                mut cache: Option<&mut RowCache>,
             ) -> Result<u64, ReadStoreError> {
                 let mut tx = pool.begin().await?;
                 let stored: Option<i64> = sqlx::query_scalar(
@@ -182,8 +240,17 @@ macro_rules! backend {
                     ids.dedup();
                     ids
                 };
-                let mut accounts = HashMap::new();
-                for chunk in ids_of(<CouncilTaxAccount as AggregateKind>::KIND).chunks(ROWS_MAX) {
+                let account_ids = ids_of(<CouncilTaxAccount as AggregateKind>::KIND);
+                let property_ids = ids_of(<Property as AggregateKind>::KIND);
+                let (mut accounts, account_ids) = match cache.as_deref_mut() {
+                    Some(cache) => RowCache::take(&mut cache.accounts, account_ids, cache.complete),
+                    None => (HashMap::new(), account_ids),
+                };
+                let (mut properties, property_ids) = match cache.as_deref_mut() {
+                    Some(cache) => RowCache::take(&mut cache.properties, property_ids, cache.complete),
+                    None => (HashMap::new(), property_ids),
+                };
+                for chunk in account_ids.chunks(ROWS_MAX) {
                     let mut select = QueryBuilder::<$db>::new(
                         "SELECT account_id, doc, payments_count, lines, version, last_sequence FROM ct_accounts WHERE council = ",
                     );
@@ -198,8 +265,7 @@ macro_rules! backend {
                         accounts.insert(row.account_id.clone(), row);
                     }
                 }
-                let mut properties = HashMap::new();
-                for chunk in ids_of(<Property as AggregateKind>::KIND).chunks(ROWS_MAX) {
+                for chunk in property_ids.chunks(ROWS_MAX) {
                     let mut select =
                         QueryBuilder::<$db>::new("SELECT uprn, doc, last_sequence FROM ct_properties WHERE council = ");
                     select.push_bind(council).push(" AND uprn IN (");
@@ -242,6 +308,9 @@ macro_rules! backend {
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
+                if let Some(cache) = cache {
+                    cache.keep(folded.accounts, folded.properties);
+                }
                 Ok(folded.last)
             }
 

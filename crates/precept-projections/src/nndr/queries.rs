@@ -15,7 +15,7 @@ use sqlx::Row;
 
 use crate::projector::Progress;
 use crate::queries::DirectoryPage;
-use crate::read_store::ReadStore;
+use crate::read_store::{ReadPool, ReadStore};
 
 /// Business rates queries over a read store, aware of the projector's progress.
 #[derive(Clone)]
@@ -77,9 +77,9 @@ impl<F: FeedSource> NndrReads for NndrQueries<F> {
         min_sequence: u64,
     ) -> Result<Option<NndrAccountView>, QueryError> {
         self.wait_for(council, min_sequence).await?;
-        let found = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::account(pool, council.as_str(), &account.to_string()).await,
-            ReadStore::Postgres(pool) => postgres::account(pool, council.as_str(), &account.to_string()).await,
+        let found = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::account(pool, council.as_str(), &account.to_string()).await,
+            ReadPool::Postgres(pool) => postgres::account(pool, council.as_str(), &account.to_string()).await,
         }
         .map_err(unavailable)?;
         found
@@ -103,9 +103,9 @@ impl<F: FeedSource> NndrReads for NndrQueries<F> {
         min_sequence: u64,
     ) -> Result<Vec<NndrStatementLine>, QueryError> {
         self.wait_for(council, min_sequence).await?;
-        let rows = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::statement(pool, council.as_str(), &account.to_string()).await,
-            ReadStore::Postgres(pool) => postgres::statement(pool, council.as_str(), &account.to_string()).await,
+        let rows = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::statement(pool, council.as_str(), &account.to_string()).await,
+            ReadPool::Postgres(pool) => postgres::statement(pool, council.as_str(), &account.to_string()).await,
         }
         .map_err(unavailable)?;
         rows.into_iter()
@@ -131,9 +131,9 @@ impl<F: FeedSource> NndrReads for NndrQueries<F> {
         min_sequence: u64,
     ) -> Result<CollectableDebit, QueryError> {
         self.wait_for(council, min_sequence).await?;
-        let rows = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::debit(pool, council.as_str(), year.start_year()).await,
-            ReadStore::Postgres(pool) => postgres::debit(pool, council.as_str(), year.start_year()).await,
+        let rows = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::debit(pool, council.as_str(), year.start_year()).await,
+            ReadPool::Postgres(pool) => postgres::debit(pool, council.as_str(), year.start_year()).await,
         }
         .map_err(unavailable)?;
         let mut rows = rows.iter();
@@ -160,9 +160,9 @@ impl<F: FeedSource> NndrReads for NndrQueries<F> {
             to.as_str(),
             agent.map(CouncilCode::as_str),
         );
-        let rows = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::by_month(pool, filter).await,
-            ReadStore::Postgres(pool) => postgres::by_month(pool, filter).await,
+        let rows = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::by_month(pool, filter).await,
+            ReadPool::Postgres(pool) => postgres::by_month(pool, filter).await,
         }
         .map_err(unavailable)?;
         Ok(rows
@@ -176,9 +176,9 @@ impl<F: FeedSource> NndrReads for NndrQueries<F> {
     }
 
     async fn serviced_by(&self, agent: &CouncilCode) -> Result<Vec<ServicedCouncil>, QueryError> {
-        let rows = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::serviced(pool, agent.as_str()).await,
-            ReadStore::Postgres(pool) => postgres::serviced(pool, agent.as_str()).await,
+        let rows = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::serviced(pool, agent.as_str()).await,
+            ReadPool::Postgres(pool) => postgres::serviced(pool, agent.as_str()).await,
         }
         .map_err(unavailable)?;
         let mut serviced = Vec::with_capacity(rows.len());
@@ -213,9 +213,9 @@ impl<F: FeedSource> AccountDirectory for NndrQueries<F> {
         limit: usize,
     ) -> Result<Vec<AccountId>, QueryError> {
         let page = DirectoryPage::new(scope, after, limit);
-        let ids = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::liable_in(pool, council.as_str(), &page).await,
-            ReadStore::Postgres(pool) => postgres::liable_in(pool, council.as_str(), &page).await,
+        let ids = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::liable_in(pool, council.as_str(), &page).await,
+            ReadPool::Postgres(pool) => postgres::liable_in(pool, council.as_str(), &page).await,
         }
         .map_err(unavailable)?;
         crate::queries::parse_ids(&ids)
@@ -223,9 +223,9 @@ impl<F: FeedSource> AccountDirectory for NndrQueries<F> {
 
     async fn accounts_at(&self, council: &CouncilCode, hereditament: Uprn) -> Result<Vec<AccountId>, QueryError> {
         let uprn = i64::try_from(hereditament.get()).unwrap_or(-1);
-        let ids = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::at_hereditament(pool, council.as_str(), uprn).await,
-            ReadStore::Postgres(pool) => postgres::at_hereditament(pool, council.as_str(), uprn).await,
+        let ids = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::at_hereditament(pool, council.as_str(), uprn).await,
+            ReadPool::Postgres(pool) => postgres::at_hereditament(pool, council.as_str(), uprn).await,
         }
         .map_err(unavailable)?;
         crate::queries::parse_ids(&ids)

@@ -14,7 +14,7 @@ use sqlx::{QueryBuilder, Row};
 
 use super::rows::{NOTICE_KINDS, STAGE_ORDER};
 use crate::projector::Progress;
-use crate::read_store::ReadStore;
+use crate::read_store::{ReadPool, ReadStore};
 
 /// Recovery queries over a read store, aware of the projector's progress.
 #[derive(Clone)]
@@ -167,9 +167,9 @@ impl RecoveryReads for RecoveryQueries {
         min_sequence: u64,
     ) -> Result<Caseload, QueryError> {
         self.wait_for(council, min_sequence).await?;
-        let groups = match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::caseload(pool, council.as_str(), year.start_year()).await,
-            ReadStore::Postgres(pool) => postgres::caseload(pool, council.as_str(), year.start_year()).await,
+        let groups = match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::caseload(pool, council.as_str(), year.start_year()).await,
+            ReadPool::Postgres(pool) => postgres::caseload(pool, council.as_str(), year.start_year()).await,
         }
         .map_err(unavailable)?;
         Ok(caseload_from(groups))
@@ -177,9 +177,9 @@ impl RecoveryReads for RecoveryQueries {
 
     async fn steps(&self, query: &StepQuery) -> Result<Vec<ListedStep>, QueryError> {
         self.wait_for(&query.council, query.min_sequence).await?;
-        match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::steps(pool, query).await,
-            ReadStore::Postgres(pool) => postgres::steps(pool, query).await,
+        match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::steps(pool, query).await,
+            ReadPool::Postgres(pool) => postgres::steps(pool, query).await,
         }
         .map_err(unavailable)
     }
@@ -192,9 +192,9 @@ impl RecoveryReads for RecoveryQueries {
     ) -> Result<(Vec<RecoveryYearView>, Vec<RecoveryStepView>), QueryError> {
         self.wait_for(council, min_sequence).await?;
         let id = account.to_string();
-        match &self.store {
-            ReadStore::Sqlite(pool) => sqlite::account(pool, council.as_str(), &id).await,
-            ReadStore::Postgres(pool) => postgres::account(pool, council.as_str(), &id).await,
+        match &self.store.pool() {
+            ReadPool::Sqlite(pool) => sqlite::account(pool, council.as_str(), &id).await,
+            ReadPool::Postgres(pool) => postgres::account(pool, council.as_str(), &id).await,
         }
         .map_err(unavailable)
     }

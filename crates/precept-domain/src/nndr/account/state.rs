@@ -2,7 +2,7 @@
 //! depends on, and the shared ledger (years billed, payments, credit, recovery). The balance
 //! always equals `sum(charged) - sum(paid) - credit`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -60,10 +60,11 @@ pub struct OpenNndrAccount {
     pub sundry_paid: Pence,
     /// Unallocated credit.
     pub credit: Pence,
-    /// Payments posted.
-    pub payments: HashMap<PaymentId, PaymentRecord>,
+    /// Payments posted; ordered (as are `refunds`) so the state serialises the same way every
+    /// time, as the read model's document must for a rebuild to match it.
+    pub payments: BTreeMap<PaymentId, PaymentRecord>,
     /// Refunds made.
-    pub refunds: HashSet<PaymentId>,
+    pub refunds: BTreeSet<PaymentId>,
     /// Notices issued.
     pub notices_issued: u32,
     /// Recovery holds in force.
@@ -134,8 +135,8 @@ impl NndrAccountState {
                     sundry_charged: Pence::ZERO,
                     sundry_paid: Pence::ZERO,
                     credit: Pence::ZERO,
-                    payments: HashMap::new(),
-                    refunds: HashSet::new(),
+                    payments: BTreeMap::new(),
+                    refunds: BTreeSet::new(),
                     notices_issued: 0,
                     holds: Vec::new(),
                 })))
